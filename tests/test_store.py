@@ -1,0 +1,228 @@
+"""The bank: migrations, refusing newer files, backups, import/export, durable answers."""
+
+import sqlite3
+import subprocess
+import sys
+import zipfile
+
+import pytest
+import sqlite_utils
+
+from trainer import quizfile, store
+from trainer.errors import BankError, BankTooNewError, NotFoundError, QuizFileError
+from trainer.store import Bank
+from tests.helpers import GOOD_QUIZ
+
+
+@pytest.fixture
+def quiz_file(tmp_path):
+    p = tmp_path / "sample.yaml"
+    p.write_text(GOOD_QUIZ, encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def bank(tmp_path, quiz_file):
+    b = Bank.open(tmp_path / "bank.sqlite", seed=False)
+    b.import_file(quiz_file)
+    yield b
+    b.close()
+
+
+def test_memory_bank_migrates_from_empty_without_qt():
+    with Bank.open(":memory:", seed=False) as b:
+        names = set(b.db.table_names())
+    assert {"quizzes", "questions", "answer_lines", "learners", "sessions", "attempts",
+            "reports", "questions_fts"} <= names
+    assert "PySide6" not in sys.modules
+
+
+def test_file_bank_uses_wal(tmp_path):
+    with Bank.open(tmp_path / "b.sqlite", seed=False) as b:
+        assert b.db.journal_mode == "wal"
+
+
+def test_first_run_fills_the_bank_from_bundled_quizzes(tmp_path):
+    with Bank.open(tmp_path / "first.sqlite") as b:
+        assert b.seed_problems == []
+        assert b.stats()["questions"] > 0
+        assert len(b.list_quizzes()) == len(list(store.quizzes_dir().glob("*.yaml")))
+
+
+def test_bank_from_a_newer_version_is_refused_and_unchanged(tmp_path):
+    path = tmp_path / "new.sqlite"
+    Bank.open(path, seed=False).close()
+    db = sqlite_utils.Database(path)
+    db["_sqlite_migrations"].insert({"migration_set": "cpt-trainer", "name": "m9999_future",
+                                     "applied_at": "2030-01-01"})
+    db.conn.close()
+    before = path.read_bytes()
+    with pytest.raises(BankTooNewError, match="newer version of CPT Trainer"):
+        Bank.open(path)
+    assert path.read_bytes() == before
+
+
+def test_a_copy_is_kept_before_a_migration_runs(tmp_path, monkeypatch):
+    path = tmp_path / "old.sqlite"
+    Bank.open(path, seed=False).close()
+    extra = sqlite_utils.migrations.Migrations("cpt-trainer")
+    for m in store.MIGRATIONS._migrations:
+        extra._migrations.append(m)
+
+    @extra()
+    def m0002_test(db):
+        db["newtable"].create({"id": int}, pk="id")
+
+    monkeypatch.setattr(store, "MIGRATION_SETS", (extra, store.catalog.MIGRATIONS))
+    with Bank.open(path, seed=False) as b:
+        assert "newtable" in b.db.table_names()
+    backups = list(tmp_path.glob("old.sqlite.*.bak"))
+    assert len(backups) == 1
+    assert "newtable" not in sqlite_utils.Database(backups[0]).table_names()
+
+
+def test_not_a_bank_file_is_refused_clearly(tmp_path):
+    p = tmp_path / "notes.txt"
+    p.write_text("hello")
+    with pytest.raises(BankError, match="not a CPT Trainer bank"):
+        Bank.open(p)
+    with pytest.raises(BankError, match="folder"):
+        Bank.open(tmp_path)
+
+
+def test_import_then_export_round_trips(bank, tmp_path):
+    text = bank.export_quiz("sample")
+    out = tmp_path / "exported.yaml"
+    out.write_text(text, encoding="utf-8")
+    again = quizfile.load_quiz(out)
+    original = quizfile.load_quiz(tmp_path / "sample.yaml")
+    assert again.meta() == original.meta()
+    assert again.questions == original.questions
+
+
+def test_reimport_updates_by_id_without_duplicates_or_touching_history(bank, quiz_file):
+    learner = bank.create_learner("Ana")
+    sid = bank.start_session(learner, ["s-case-1"])
+    bank.record_attempt(sid, "s-case-1", {"codes": "99213-25"}, {"score": 0.5}, 12.0)
+    quiz_file.write_text(GOOD_QUIZ.replace("title: Knee injection with a visit", "title: Knee shot"),
+                         encoding="utf-8")
+    counts = bank.import_file(quiz_file)
+    assert counts == {"added": 0, "updated": 1, "unchanged": 3, "retired": 0}
+    assert bank.stats()["questions"] == 4
+    assert bank.get_question("s-case-1")["title"] == "Knee shot"
+    assert bank.get_session(sid)["attempts"]["s-case-1"]["score"] == 0.5
+    assert bank.import_file(quiz_file)["unchanged"] == 4
+
+
+def test_question_dropped_from_file_is_retired_not_deleted(bank, quiz_file):
+    text = GOOD_QUIZ[: GOOD_QUIZ.index("  - id: s-audit-1")]
+    quiz_file.write_text(text, encoding="utf-8")
+    assert bank.import_file(quiz_file)["retired"] == 1
+    assert "s-audit-1" not in bank.find_questions()
+    assert bank.get_question("s-audit-1")["type"] == "audit"
+
+
+def test_question_id_used_by_another_quiz_is_refused(bank, tmp_path):
+    other = tmp_path / "other.yaml"
+    other.write_text(GOOD_QUIZ.replace("id: sample", "id: other"), encoding="utf-8")
+    with pytest.raises(QuizFileError, match='already used by quiz "sample"'):
+        bank.import_file(other)
+
+
+def test_find_questions_filters(bank):
+    assert bank.find_questions(types=["choice"]) == ["s-choice-1"]
+    assert bank.find_questions(categories=["Surgery"]) == ["s-case-1", "s-audit-1"]
+    assert bank.find_questions(difficulties=[1]) == ["s-choice-1"]
+    assert bank.find_questions(text="knee") == ["s-case-1"]
+    assert bank.find_questions(text='"AND (') == []
+    learner = bank.create_learner("Bo")
+    sid = bank.start_session(learner, ["s-case-1", "s-choice-1"])
+    bank.record_attempt(sid, "s-case-1", "x", {"score": 0.5}, 3)
+    bank.record_attempt(sid, "s-choice-1", [0], {"score": 1.0}, 3)
+    assert bank.find_questions(learner_id=learner, missed=True) == ["s-case-1"]
+    assert bank.find_questions(learner_id=learner, unseen=True) == ["s-em-1", "s-audit-1"]
+
+
+def test_answers_survive_a_killed_process(tmp_path, quiz_file):
+    path = tmp_path / "kill.sqlite"
+    script = f"""
+import os
+from trainer.store import Bank
+b = Bank.open({str(path)!r}, seed=False)
+b.import_file({str(quiz_file)!r})
+l = b.create_learner("Cy")
+s = b.start_session(l, ["s-case-1", "s-choice-1"])
+b.record_attempt(s, "s-case-1", {{"codes": "99213"}}, {{"score": 0.5}}, 9)
+b.save_session_state(s, position=1, elapsed_seconds=42)
+os._exit(9)  # no close, no commit hooks: as if the process were killed
+"""
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert r.returncode == 9, r.stderr
+    with Bank.open(path, seed=False) as b:
+        learner = b.learners()[0]
+        (s,) = b.unfinished_sessions(learner["id"])
+        assert s["position"] == 1 and s["elapsed_seconds"] == 42
+        assert s["attempts"]["s-case-1"]["response"] == {"codes": "99213"}
+
+
+def test_session_summary(bank):
+    learner = bank.create_learner("Di")
+    sid = bank.start_session(learner, ["s-case-1", "s-choice-1"])
+    bank.record_attempt(sid, "s-case-1", "x", {"score": 0.5, "by_category": {"E/M": {"credit": 0.5, "max": 1}}}, 3)
+    bank.record_attempt(sid, "s-choice-1", [0], {"score": 1.0, "by_category": {}}, 3)
+    bank.finish_session(sid)
+    s = bank.session_summary(sid)
+    assert s["score"] == 0.75 and s["missed"] == ["s-case-1"]
+    assert s["by_category"]["E/M"] == {"credit": 0.5, "max": 1.0}
+    assert bank.unfinished_sessions(learner) == []
+
+
+def test_unknown_ids_raise_named_errors(bank):
+    with pytest.raises(NotFoundError):
+        bank.get_question("nope")
+    with pytest.raises(NotFoundError):
+        bank.export_quiz("nope")
+
+
+def test_learner_names_are_unique_ignoring_case(bank):
+    a = bank.create_learner("Eve")
+    assert bank.create_learner("eve") == a
+    with pytest.raises(BankError):
+        bank.create_learner("  ")
+
+
+def test_locked_bank_gives_a_clear_message(tmp_path):
+    path = tmp_path / "locked.sqlite"
+    Bank.open(path, seed=False).close()
+    holder = sqlite3.connect(str(path))
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(BankError, match="locked"):
+            b = Bank.open(path, seed=False)
+            b.create_learner("x")
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+def test_wheel_carries_quizzes_and_assets(tmp_path):
+    repo = store.quizzes_dir().parent
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(repo)],
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        pytest.skip(f"could not build a wheel here: {r.stderr[-300:]}")
+    (wheel,) = tmp_path.glob("cpt_trainer-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "trainer/assets/quiz.schema.json" in names
+    bundled = sorted(p.name for p in store.quizzes_dir().glob("*.yaml"))
+    assert bundled and all(f"trainer/quizzes/{n}" in names for n in bundled)
+    # and the installed package finds them, not the source tree
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = ("import trainer.paths as p; print(p.quizzes_dir()); print(p.assets_dir()); "
+            "import trainer.quizfile as q; print(len(q.schema()))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                         env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    assert str(site) in out.stdout.splitlines()[0] and str(site) in out.stdout.splitlines()[1]
