@@ -183,14 +183,17 @@ _RE_LETTER_DIGITS = re.compile(r"^[A-Z]\d+$")
 _WS = re.compile(r"\s+")
 
 
-def normalise(code: str) -> str:
+def normalise(code: str, kind: str | None = None) -> str:
     """Upper case, no spaces; ICD-10-CM codes get their dot after the third character.
 
-    ``normalise("m1711")`` gives ``"M17.11"``; ``normalise(" 99213 ")`` gives ``"99213"``.
-    A HCPCS-shaped code (letter + 4 digits) keeps its shape: ``"J1030"``.
+    ``normalise("m17.11")`` and ``normalise("m1711", "icd10cm")`` give ``"M17.11"``;
+    ``normalise(" 99213 ")`` gives ``"99213"``. Without ``kind``, a letter + 4 digits
+    keeps its HCPCS shape: ``normalise("M1711")`` is ``"M1711"``.
     """
     if not isinstance(code, str):
         code = "" if code is None else str(code)
+    if kind == "icd10cm":
+        return _icd_normalise(code)
     c = _WS.sub("", code).upper()
     if _RE_HCPCS.match(c) or _RE_MODIFIER.match(c):
         return c

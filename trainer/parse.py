@@ -177,21 +177,27 @@ def parse_answer(text, kind: str = "procedure") -> ParseResult:
     if text is None:
         return result
     if isinstance(text, (list, tuple)):
-        parts: list = []
-        for item in text:
-            if isinstance(item, AnswerLine):
-                result.lines.append(item)
-            else:
-                parts.append("" if item is None else str(item))
-        text = "\n".join(parts)
+        # Items may be AnswerLine objects or strings; keep their order.
+        items = list(text)
     elif not isinstance(text, str):
-        text = str(text)
-    fragments = _SPLIT.split(text)
-    if kind == "icd10cm":
-        # Diagnosis lists are also written with spaces between codes.
-        fragments = [f for frag in fragments for f in frag.split()]
+        items = [str(text)]
+    else:
+        items = [text]
+    fragments: list = []
+    for item in items:
+        if isinstance(item, AnswerLine):
+            fragments.append(item)
+            continue
+        parts = _SPLIT.split("" if item is None else str(item))
+        if kind == "icd10cm":
+            # Diagnosis lists are also written with spaces between codes.
+            parts = [f for frag in parts for f in frag.split()]
+        fragments.extend(parts)
     count = 0
     for frag in fragments:
+        if isinstance(frag, AnswerLine):
+            result.lines.append(frag)
+            continue
         if not frag.strip():
             continue
         count += 1
