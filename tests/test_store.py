@@ -29,12 +29,25 @@ def bank(tmp_path, quiz_file):
     b.close()
 
 
-def test_memory_bank_migrates_from_empty_without_qt():
+def test_memory_bank_migrates_from_empty():
     with Bank.open(":memory:", seed=False) as b:
         names = set(b.db.table_names())
     assert {"quizzes", "questions", "answer_lines", "learners", "sessions", "attempts",
             "reports", "questions_fts"} <= names
-    assert "PySide6" not in sys.modules
+
+
+def test_the_core_never_imports_qt():
+    code = (
+        "import sys, pkgutil, importlib, trainer\n"
+        "for m in pkgutil.iter_modules(trainer.__path__):\n"
+        "    if m.name not in ('ui', 'app'):\n"
+        "        importlib.import_module('trainer.' + m.name)\n"
+        "from trainer.store import Bank\n"
+        "Bank.open(':memory:').close()\n"
+        "assert 'PySide6' not in sys.modules, 'PySide6 imported by the core'\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
 
 
 def test_file_bank_uses_wal(tmp_path):
@@ -134,7 +147,7 @@ def test_find_questions_filters(bank):
     assert bank.find_questions(categories=["Surgery"]) == ["s-case-1", "s-audit-1"]
     assert bank.find_questions(difficulties=[1]) == ["s-choice-1"]
     assert bank.find_questions(text="knee") == ["s-case-1"]
-    assert bank.find_questions(text='"AND (') == []
+    assert bank.find_questions(text='zzqx "AND ( NEAR *') == []
     learner = bank.create_learner("Bo")
     sid = bank.start_session(learner, ["s-case-1", "s-choice-1"])
     bank.record_attempt(sid, "s-case-1", "x", {"score": 0.5}, 3)

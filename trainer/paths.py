@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -26,15 +25,13 @@ def default_db_path() -> Path:
 
 
 def _bundled(name: str) -> Path:
-    """A bundled folder: the installed package data, or the source tree's top-level folder."""
-    try:
-        res = resources.files(f"trainer.{name}")
-        path = Path(str(res))
-        if path.is_dir():
-            return path
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / name
+    """A bundled folder: inside the installed package (trainer/<name>, as a wheel maps it),
+    else the source tree's top-level folder (an editable install or a checkout)."""
+    here = Path(__file__).resolve().parent
+    inside = here / name
+    if inside.is_dir():
+        return inside
+    return here.parent / name
 
 
 def quizzes_dir() -> Path:

@@ -204,10 +204,36 @@ def _schema_problems(data: dict, source: str) -> list[Problem]:
 def _leaves(error: jsonschema.ValidationError):
     """The most specific errors under a oneOf/anyOf/if-then, which say what to fix."""
     if error.validator in ("oneOf", "anyOf") and error.context:
-        best = jsonschema.exceptions.best_match(error.context)
-        yield from _leaves(best)
+        branches: dict[int, list] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        inst_type = _json_type(error.instance)
+        for index, subs in sorted(branches.items()):
+            wanted = error.validator_value[index].get("type")
+            wanted = wanted if isinstance(wanted, list) else [wanted]
+            if inst_type in wanted:
+                for sub in subs:
+                    yield from _leaves(sub)
+                return
+        yield from _leaves(jsonschema.exceptions.best_match(error.context))
     else:
         yield error
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
 
 
 def _schema_message(error: jsonschema.ValidationError, where: str) -> str:
@@ -277,7 +303,7 @@ def normalise_line(item: Any, source: str, line: int | None) -> tuple[dict | Non
         raw = item.get("code")
         if not isinstance(raw, str):
             return None, []  # the schema already reported it
-        code = codes.normalise(raw)
+        code = "".join(raw.split()).upper()
         mods = []
         for m in item.get("modifiers", []) or []:
             m = str(m).strip().upper()
@@ -371,7 +397,7 @@ def _normalise_question(q: dict, source: str, year: int) -> tuple[dict | None, l
         key = q.get("key") if isinstance(q.get("key"), dict) else {}
         patient = q.get("patient", "established")
         k = {
-            "code": codes.normalise(str(key.get("code", ""))),
+            "code": "".join(str(key.get("code", "")).split()).upper(),
             "problems": key.get("problems"),
             "data": key.get("data"),
             "risk": key.get("risk"),
