@@ -74,18 +74,20 @@ class AnswerEditor(QWidget):
 class CodeDelegate(QStyledItemDelegate):
     """Line edits for the answer table; the code column completes from the catalog."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, names: tuple[str, ...] | None = None):
         super().__init__(parent)
         self.completion_source: CompletionSource | None = None
         self._editor = None
+        self.names = names
 
     def createEditor(self, parent, option, index):
         editor = QLineEdit(parent)
         col = index.column()
-        editor.setAccessibleName(
-            [self.tr("Code"), self.tr("Modifiers"), self.tr("Units")][col]
-        )
-        if col == 0:
+        names = self.names or (self.tr("Code"), self.tr("Modifiers"), self.tr("Units"))
+        editor.setAccessibleName(names[col] if col < len(names) else "")
+        if self.names:
+            editor.setPlaceholderText(self.tr("e.g. 12004; empty deletes the line"))
+        elif col == 0:
             editor.setPlaceholderText(self.tr("e.g. 99213"))
             if self.completion_source is not None:
                 model = QStringListModel(editor)
@@ -203,7 +205,7 @@ class CaseEditor(AnswerEditor):
         self.icd10 = QLineEdit(self)
         self.icd10.setAccessibleName(self.tr("Diagnosis codes"))
         self.icd10.setPlaceholderText(self.tr("ICD-10-CM codes, separated by spaces, e.g. M17.11"))
-        self.icd10_label = _label(self.tr("Diagnosis codes (ICD-10-CM)"))
+        self.icd10_label = _label(self.tr("Dia&gnosis codes (ICD-10-CM)"))
         self.icd10_label.setBuddy(self.icd10)
         hint = _label(
             self.tr("Enter adds a line · Delete removes one · Tab moves across · Ctrl+K looks a code up"),
@@ -286,8 +288,11 @@ class CaseEditor(AnswerEditor):
 
 
 def _looks_icd10(code: str) -> bool:
+    """ICD-10-CM codes have a dot or are 3 characters (M17); HCPCS codes are 5 (J1030)."""
     code = code.strip().upper()
-    return len(code) >= 3 and code[0].isalpha() and code[1].isdigit() and ("." in code or len(code) == 3) and code[0] not in "JG" or "." in code
+    if "." in code:
+        return True
+    return len(code) == 3 and code[0].isalpha() and code[1].isdigit()
 
 
 # --- choice ----------------------------------------------------------------------------
@@ -519,6 +524,8 @@ class AuditEditor(AnswerEditor):
         super().__init__(parent)
         self.model = AuditModel(self)
         self.table = AuditTable(self.model, self)
+        self.delegate = CodeDelegate(self.table, names=(self.tr("Claim line"), self.tr("Verdict"), self.tr("Correction")))
+        self.table.setItemDelegate(self.delegate)
         self.table.setAccessibleName(self.tr("Claim to audit"))
         self.table.setAccessibleDescription(
             self.tr("Space toggles right or wrong; R marks right, W wrong; type a correction in the last column.")
@@ -539,11 +546,9 @@ class AuditEditor(AnswerEditor):
         self.model.set_claim(question.get("claim") or [])
 
     def response(self) -> list[dict]:
-        if self.table.state() == QAbstractItemView.State.EditingState:
-            self.table.setFocus()  # commits the open correction
-            w = self.table.indexWidget(self.table.currentIndex())
-            if w is not None:
-                self.table.commitData(w)
+        editor = self.delegate.open_editor()
+        if editor is not None:
+            self.delegate.commitData.emit(editor)
         return self.model.response()
 
     def set_response(self, response) -> None:

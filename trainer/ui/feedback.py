@@ -80,6 +80,12 @@ def expected_html(question: dict, response=None) -> str:
     return "\n".join(out)
 
 
+def paragraphs_html(text: str) -> str:
+    """Plain text to HTML: a blank line starts a paragraph, single line breaks are spaces."""
+    paras = [" ".join(p.split()) for p in text.strip().split("\n\n")]
+    return "".join(f"<p style='margin:0 0 6px 0'>{html.escape(p)}</p>" for p in paras if p)
+
+
 class ReportDialog:
     """Ask the learner what is wrong with a question (monkeypatch ``ask`` in tests)."""
 
@@ -112,8 +118,10 @@ class FeedbackView(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         setup_table(self.table, stretch=4)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setAccessibleName(self.tr("Graded lines"))
-        self.table.setMinimumHeight(90)
+
         self.details = QLabel(self)
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
@@ -134,8 +142,9 @@ class FeedbackView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
-        lay.addWidget(self.table, 1)
+        lay.addWidget(self.table)
         lay.addWidget(self.details)
+        lay.addStretch(1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.reported, 1)
         bottom.addWidget(self.report_button)
@@ -160,17 +169,42 @@ class FeedbackView(QWidget):
         self.summary.setText("\n".join([summary, *problems]).strip())
         self.model.set_result(result)
         self.table.setVisible(self.model.rowCount() > 0)
-        self.table.resizeRowsToContents()
+        self.fit_table()
         rationale = question.get("rationale") or ""
         head = "#9cc0f5" if theme.is_dark() else "#23538f"
         parts = [f"<h4 style='color:{head}; margin:6px 0 2px 0'>{self.tr('Expected answer')}</h4>",
                  expected_html(question, response)]
         if rationale:
             parts.append(f"<h4 style='color:{head}; margin:8px 0 2px 0'>{self.tr('Why')}</h4>")
-            parts.append("<p style='margin:0'>" + html.escape(rationale).replace("\n", "<br>") + "</p>")
+            parts.append(paragraphs_html(rationale))
         self.details.setText("\n".join(parts))
         self.reported.clear()
         self.report_button.setEnabled(True)
+
+    def fit_table(self) -> None:
+        """Rows sized to their text and the table to its rows: the page scrolls, not the table."""
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        from PySide6.QtWidgets import QHeaderView
+
+        for c in (0, 3):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        cap = max(120, self.width() // 5)
+        for c in (1, 2):  # long choice texts wrap instead of pushing the explanation away
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(c, min(self.table.sizeHintForColumn(c) + 12, cap))
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        height = header.height() + 2 * self.table.frameWidth()
+        for r in range(self.model.rowCount()):
+            height += self.table.rowHeight(r)
+        self.table.setFixedHeight(height + 2)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.model.rowCount():
+            self.table.resizeRowsToContents()
+            self.fit_table()
 
     def on_report_button_clicked(self) -> None:
         comment = ReportDialog.ask(self)

@@ -176,9 +176,12 @@ class LookupPanel(QDockWidget):
         self.results.setAlternatingRowColors(True)
         self.results.setTabKeyNavigation(False)
         header = self.results.horizontalHeader()
-        for c in range(3):
+        for c in range(2):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, 120)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.results.setWordWrap(False)
         self.badges = BadgeDelegate(self.results)
         self.results.setItemDelegateForColumn(1, self.badges)
         self.results.setItemDelegateForColumn(2, self.badges)
@@ -205,7 +208,7 @@ class LookupPanel(QDockWidget):
         lay.addWidget(self.tabs, 1)
         lay.addWidget(hint)
         self.setWidget(body)
-        self.setMinimumWidth(360)
+        self.setMinimumWidth(460)
 
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
@@ -266,7 +269,7 @@ class LookupPanel(QDockWidget):
         self.tabs.setCurrentWidget(self.results)
         if rows:
             self.results.setCurrentIndex(self.model.index(0, 0))
-            self.status.setText(self.tr("{n} codes").format(n=len(rows)) if len(rows) < RESULT_LIMIT
+            self.status.setText((self.tr("1 code") if len(rows) == 1 else self.tr("{n} codes").format(n=len(rows))) if len(rows) < RESULT_LIMIT
                                 else self.tr("First {n} codes; type more to narrow").format(n=len(rows)))
         else:
             self.status.setText(self.tr("No code matches “{q}”.").format(q=query))

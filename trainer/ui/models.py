@@ -360,8 +360,11 @@ class FeedbackModel(_TableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and col == 4:
-            return self.data(index, DISPLAY) or None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 0:
+                return theme.match_explained(kind) or None
+            if col == 4:
+                return self.data(index, DISPLAY) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == USER:
@@ -377,8 +380,8 @@ class CategoryModel(_TableModel):
     def set_categories(self, by_category: dict[str, dict]) -> None:
         rows = []
         for name, v in sorted(by_category.items()):
-            mx = float(v.get("max") or 0)
-            cr = float(v.get("credit") or 0)
+            mx = float(v.get("max", v.get("possible")) or 0)
+            cr = float(v.get("credit", v.get("earned")) or 0)
             rows.append({"category": name, "credit": cr, "max": mx,
                          "score": (cr / mx) if mx else None})
         self.set_rows(rows)

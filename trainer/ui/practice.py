@@ -301,6 +301,8 @@ class PracticePage(QWidget):
     def _show_feedback(self, q: dict, result: dict, response) -> None:
         self.feedback.show_result(q, result, response)
         self.feedback_scroll.setVisible(True)
+        total = sum(self.right.sizes()) or self.right.height()
+        self.right.setSizes([int(total * 0.36), total - int(total * 0.36)])
         self.feedback_scroll.verticalScrollBar().setValue(0)
 
     # ------------------------------------------------------------------ slots

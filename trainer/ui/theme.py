@@ -14,11 +14,13 @@ from trainer.paths import assets_dir
 MATCH_KINDS: dict[str, tuple[str, str, str, str]] = {
     "exact": ("Correct", "#d9f2df", "#1f4d2b", "✔"),
     "partial": ("Partly right", "#fdeec2", "#5a4710", "◐"),
-    "family": ("Near miss: same family", "#fde0c8", "#5c3515", "≈"),
-    "section": ("Wrong code, right section", "#fde0c8", "#5c3515", "≈"),
-    "category": ("Wrong code, right category", "#fde0c8", "#5c3515", "≈"),
+    "family": ("Same family", "#fde0c8", "#5c3515", "≈"),
+    "section": ("Same section", "#fde0c8", "#5c3515", "≈"),
+    "category": ("Same category", "#fde0c8", "#5c3515", "≈"),
     "missing": ("Missing", "#fad4d4", "#5e1f1f", "✘"),
     "extra": ("Extra line", "#fad4d4", "#5e1f1f", "✘"),
+    "wrong": ("Wrong", "#fad4d4", "#5e1f1f", "✘"),
+    "optional": ("Optional, left out", "#e6eaee", "#2a3038", "○"),
 }
 ACCENT_FOREGROUND = {
     "exact": ("#17672e", "#8fe0a4"),
@@ -28,6 +30,8 @@ ACCENT_FOREGROUND = {
     "category": ("#a1480e", "#f5a86b"),
     "missing": ("#a32020", "#f39a9a"),
     "extra": ("#a32020", "#f39a9a"),
+    "wrong": ("#a32020", "#f39a9a"),
+    "optional": ("#5d6873", "#a7b0ba"),
 }
 
 _current = {"dark": False}
@@ -49,6 +53,23 @@ def system_prefers_dark() -> bool:
 
 def match_label(kind: str) -> str:
     return QApplication.translate("Match", MATCH_KINDS.get(kind, (kind.title(),))[0])
+
+
+MATCH_EXPLAINED = {
+    "exact": "The line matches the key exactly.",
+    "partial": "Right code, but a modifier or the units differ.",
+    "family": "Wrong code from the right family of codes (a near miss).",
+    "section": "Wrong code, though in the right section.",
+    "category": "Wrong code, though in the right category.",
+    "missing": "The key has this line and your answer does not.",
+    "extra": "Your answer has a line the key does not.",
+    "wrong": "This answer is not the right one.",
+    "optional": "An optional line: leaving it out costs nothing.",
+}
+
+
+def match_explained(kind: str) -> str:
+    return QApplication.translate("Match", MATCH_EXPLAINED.get(kind, ""))
 
 
 def match_symbol(kind: str) -> str:
