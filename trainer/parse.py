@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from trainer.codes import _icd_normalise, is_valid_shape
 from trainer.errors import TrainerError
@@ -75,6 +76,8 @@ _RE_UNITS_N = re.compile(r"(?<![0-9A-Z])(?:UNITS?|UNT)\s*[:=]?\s*(\d+)\b")
 _RE_LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•·]|#\d+)\s+")
 _RE_MOD_WORD = re.compile(r"\bMOD(?:IFIERS?)?\b[:]?")
 _RE_CODE_TIMES = re.compile(r"^([0-9A-Z.]+?)[X*](\d+)$")
+_RE_HEAD = re.compile(r"\s*([^\s\-–—/+(]+)(.*)$", re.S)
+_RE_XN = re.compile(r"^[X*](\d+)$")
 _TOKEN = re.compile(r"[\s\-–—/+]+")
 
 
@@ -91,7 +94,32 @@ def _units(value: str, fragment: str) -> int:
     return n
 
 
+@lru_cache(maxsize=65536)
+def _parse_cached(text: str, kind: str) -> AnswerLine | str:
+    """The line, or the problem sentence. Learners type the same fragments again and
+    again, so this is cached (AnswerLine is immutable)."""
+    try:
+        return _parse_line(text, kind)
+    except AnswerParseError as e:
+        return str(e)
+
+
 def parse_line(text: str, kind: str = "procedure") -> AnswerLine:
+    """One line: ``"99213-25"``, ``"20610 rt"``, ``"J1030 x2"``, ``"M1711"`` (kind icd10cm).
+
+    Raises :class:`AnswerParseError` (a TrainerError) with a sentence naming the fragment.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if len(text) > 4 * _MAX_FRAGMENT:
+        return _parse_line(text, kind)
+    r = _parse_cached(text, kind)
+    if isinstance(r, str):
+        raise AnswerParseError(r)
+    return r
+
+
+def _parse_line(text: str, kind: str = "procedure") -> AnswerLine:
     """One line: ``"99213-25"``, ``"20610 rt"``, ``"J1030 x2"``, ``"M1711"`` (kind icd10cm).
 
     Raises :class:`AnswerParseError` (a TrainerError) with a sentence naming the fragment.
@@ -127,7 +155,7 @@ def parse_line(text: str, kind: str = "procedure") -> AnswerLine:
         return " "
 
     s = _RE_MOD_WORD.sub(" ", s)
-    head = re.match(r"\s*([^\s\-–—/+(]+)(.*)$", s, re.S)
+    head = _RE_HEAD.match(s)
     if head is None:
         raise _fail(shown, "there is no code in it")
     code, s = head.group(1), head.group(2)
@@ -153,7 +181,7 @@ def parse_line(text: str, kind: str = "procedure") -> AnswerLine:
             units = _units(rest[i + 1], shown)
             i += 2
             continue
-        mt = re.match(r"^[X*](\d+)$", tok)
+        mt = _RE_XN.match(tok)
         if mt:
             if units is not None:
                 raise _fail(shown, "the units are given twice")
