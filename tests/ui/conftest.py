@@ -32,14 +32,26 @@ def errors(monkeypatch):
     return shown
 
 
-@pytest.fixture
-def bank_path(tmp_path):
+@pytest.fixture(scope="session")
+def template_bank(tmp_path_factory):
+    """Built once (the bundled quizzes, the catalog, the UI sample quiz, one learner)."""
     from trainer.store import Bank
 
-    path = tmp_path / "bank.sqlite"
+    path = tmp_path_factory.mktemp("template") / "bank.sqlite"
     with Bank.open(path) as bank:
         bank.import_file(SAMPLE)
         bank.create_learner("Sam")
+        bank.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def bank_path(tmp_path, template_bank):
+    """A fresh copy of the template bank for each test."""
+    import shutil
+
+    path = tmp_path / "bank.sqlite"
+    shutil.copy(template_bank, path)
     return path
 
 
