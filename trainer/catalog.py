@@ -951,7 +951,8 @@ def code_problems(db: sqlite_utils.Database, codes: Iterable[str], *,
 
     ``invalid``: not shaped like any code (or a deleted E/M code); ``unknown``: not in the
     catalog although its whole code set was imported (CMS HCPCS, ICD-10-CM, licensed CPT;
-    CPT modifiers always); ``terminated``: in the catalog but terminated. Codes the catalog
+    CPT modifiers always); ``terminated``: in the catalog but terminated; ``heading``: an
+    ICD-10-CM category that is not billable. Codes the catalog
     cannot judge (a CPT code before a licensed import) are not reported.
     """
     complete = None
@@ -966,6 +967,10 @@ def code_problems(db: sqlite_utils.Database, codes: Iterable[str], *,
         system = info["system"]
         row = lookup(db, c, system) if system else lookup(db, c)
         if row is not None:
+            if row["system"] == "icd10cm" and row.get("billable") is False:
+                out.append({"code": row["code"], "problem": "heading",
+                            "message": f"{row['code']} is a heading, not a billable code; "
+                                       "choose a more specific code under it"})
             if row["status"] == "terminated":
                 when = f" on {row['terminated']}" if row.get("terminated") else ""
                 out.append({"code": row["code"], "problem": "terminated",
@@ -1146,7 +1151,8 @@ def catalog_notes(db: sqlite_utils.Database, answer_lines: Iterable[Any], *,
         if limit["indicator"] == 1:
             if u > limit["value"]:
                 notes.append(f"{c} has {u} units on one line, above its MUE of "
-                             f"{limit['value']} per line; split or check the units.")
+                             f"{limit['value']} per line; check the units (a line above it "
+                             "is denied).")
         elif units_by_code.get(c, 0) > limit["value"]:
             total = units_by_code.pop(c)
             notes.append(f"{c} has {total} units in all, above its MUE of {limit['value']} "
