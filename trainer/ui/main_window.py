@@ -24,7 +24,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.bank = bank
         self.setWindowTitle(TITLE)
-        self.setMinimumSize(880, 560)
+        self.setMinimumSize(760, 520)
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("pages")
         self.home = HomePage(self.pages)
