@@ -731,11 +731,13 @@ def fts_query(text: str, vocab: "_Vocabulary | None" = None) -> str | None:
                 if options is not None:
                     if not options:
                         parts.append(quoted)  # matches nothing, cheaply
+                    elif len(options) == 1:
+                        parts.append(f'"{options[0]}"')
                     else:
                         parts.append("(" + " OR ".join(f'"{o}"' for o in options) + ")")
                     continue
         parts.append(quoted + "*")
-    return " ".join(parts)
+    return " AND ".join(parts)
 
 
 def _row_dict(names: list[str], values: tuple, match: str) -> dict:
@@ -1165,3 +1167,58 @@ def _sentence(text: str) -> str:
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     return text if text.endswith(".") else text + "."
+
+
+# ----------------------------------------------------------------------------- the bank's codes
+
+_PROC_IN_TEXT = re.compile(r"(?<![0-9A-Za-z.])(\d{4}[0-9FTUM]|[A-V]\d{4})(?![0-9A-Za-z])")
+
+
+def codes_in_quizzes(paths: Iterable[str | Path] | None = None) -> dict[str, set[str]]:
+    """CPT and HCPCS codes the quiz files use -> the files using them.
+
+    Looks at answer lines and alternatives, E/M keys, audit claim lines and corrections,
+    and codes written in multiple-choice options. Default: the bundled ``quizzes/*.yaml``.
+    Files that do not load are skipped (``cpt-trainer validate`` reports them).
+    """
+    from trainer import parse, quizfile
+    from trainer.errors import TrainerError
+    from trainer.paths import quizzes_dir
+
+    if paths is None:
+        paths = sorted(quizzes_dir().glob("*.yaml"))
+    out: dict[str, set[str]] = {}
+
+    def add(code: str, where: str) -> None:
+        c = normalize_code(code)
+        if c and describe(c, "procedure")["system"] in ("cpt", "hcpcs"):
+            out.setdefault(c, set()).add(where)
+
+    for path in paths:
+        name = Path(path).name
+        try:
+            quiz = quizfile.load_quiz(path)
+        except TrainerError:
+            continue
+        for q in quiz.questions:
+            if q["type"] == "case":
+                ans = q.get("answer") or {}
+                for line in ans.get("lines", []):
+                    add(line["code"], name)
+                for alt in ans.get("alternatives", []):
+                    for line in alt:
+                        add(line["code"], name)
+            elif q["type"] == "em_level":
+                add((q.get("key") or {}).get("code", ""), name)
+            elif q["type"] == "audit":
+                for c in q.get("claim", []):
+                    for text in (c.get("line"), c.get("correction")):
+                        if text and text.strip():
+                            for pl in parse.parse_answer(text).lines:
+                                add(pl.code, name)
+            elif q["type"] == "choice":
+                for o in q.get("options", []):
+                    for m in _PROC_IN_TEXT.finditer(o.get("text", "")):
+                        if describe(m.group(1), "procedure")["valid"]:
+                            add(m.group(1), name)
+    return out
