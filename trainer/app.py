@@ -81,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     QCoreApplication.setApplicationName(APP_NAME)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationDisplayName(APP_NAME)
+    from PySide6.QtGui import QIcon
+
+    from trainer.paths import assets_dir
+
+    app.setWindowIcon(QIcon(str(assets_dir() / "icons" / "app.svg")))
     theme.apply_theme(app, None if args.theme == "system" else args.theme == "dark")
     if args.theme == "system":
         theme.follow_system(app)

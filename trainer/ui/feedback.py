@@ -192,7 +192,8 @@ class FeedbackView(QWidget):
         cap = max(120, self.width() // 5)
         for c in (1, 2):  # long choice texts wrap instead of pushing the explanation away
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(c, min(self.table.sizeHintForColumn(c) + 12, cap))
+            wanted = max(self.table.sizeHintForColumn(c) + 12, header.sectionSizeHint(c))
+            header.resizeSection(c, min(wanted, cap))
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()
         height = header.height() + 2 * self.table.frameWidth()

@@ -179,7 +179,7 @@ class LookupPanel(QDockWidget):
         for c in range(2):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(2, 120)
+        header.resizeSection(2, 150)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.results.setWordWrap(False)
         self.badges = BadgeDelegate(self.results)

@@ -395,7 +395,7 @@ class CategoryModel(_TableModel):
                 return row["category"]
             if col == 1:
                 return percent(row["score"])
-            return f"{row['credit']:g} / {row['max']:g}"
+            return f"{round(row['credit'], 1):g} / {round(row['max'], 1):g}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and col == 1 and row["score"] is not None:

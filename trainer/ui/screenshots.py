@@ -180,8 +180,12 @@ def main(argv: list[str] | None = None) -> int:
     page.on_prev_button_clicked()
     page.on_prev_button_clicked()
     w.on_lookup_action_triggered()
-    w.lookup.search.setText("knee injection")
-    _wait(app, lambda: w.lookup.last_query == "knee injection")
+    w.resize(1440, 820)
+    for query in ("injection", "office visit", "9921"):
+        w.lookup.search.setText(query)
+        _wait(app, lambda q=query: w.lookup.last_query == q)
+        if w.lookup.model.rowCount() > 2:
+            break
     save(w, "lookup-search")
     w.lookup.tabs.setCurrentWidget(w.lookup.tree)
     model = w.lookup.tree_model
@@ -199,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
                 break
     save(w, "lookup-browse")
     w.lookup.hide()
+    w.resize(1280, 820)
 
     page.on_finish_button_clicked()
     save(w, "end-of-session")

@@ -149,9 +149,10 @@ def _palette(dark: bool) -> QPalette:
 def stylesheet(dark: bool) -> str:
     path = Path(assets_dir()) / "styles" / ("dark.qss" if dark else "light.qss")
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError:
         return ""
+    return text.replace("@ICONS@", (Path(assets_dir()) / "icons").as_posix())
 
 
 def apply_theme(app: QApplication, dark: bool | None = None) -> bool:
