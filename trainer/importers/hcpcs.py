@@ -171,10 +171,9 @@ def import_hcpcs(db: sqlite_utils.Database, path: Path, *, progress: ProgressFn 
             progress(half + done * half // max(1, of), 2 * half)
 
     def keep(old: dict, new: dict) -> dict | None:
-        # CPT-numbered rows never come from this file; HCPCS modifiers listed by CPT
-        # (none today) keep their CPT wording.
+        # CMS also lists a few CPT modifiers (P1-P6): its text wins, the category stays.
         if old["system"] == "modifier" and old["category"] == "CPT modifier":
-            return None
+            return dict(new, category=old["category"], keywords=old["keywords"])
         return new
 
     with db.atomic():
