@@ -75,6 +75,3 @@ def window(qtbot, bank, errors):
     yield w
     w.lookup.shutdown()
 
-
-def sample_ids(bank):
-    return bank.find_questions(quiz_id="ui-sample")

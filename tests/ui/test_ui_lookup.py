@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from conftest import sample_ids
+from uihelpers import sample_ids
 
 
 def open_case(window, qtbot):
