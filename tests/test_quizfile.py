@@ -193,3 +193,10 @@ def test_cli_help_everywhere():
     for args in (["--help"], ["validate", "--help"], ["import", "--help"], ["export", "--help"], ["stats", "--help"]):
         r = run_cli(*args)
         assert r.returncode == 0 and "Usage" in r.stdout, args
+
+
+def test_db_option_before_the_command_is_honoured(tmp_path):
+    db = tmp_path / "chosen.sqlite"
+    r = run_cli("--db", db, "stats")
+    assert r.returncode == 0, r.stderr
+    assert db.exists()

@@ -41,10 +41,19 @@ def reports_errors(func):
     return wrapper
 
 
+def chosen_db(db_path: Path | None) -> Path | None:
+    """The bank named on the subcommand, else on the command itself (`cpt-trainer --db X stats`)."""
+    if db_path is None:
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            db_path = ctx.find_root().params.get("db_path")
+    return db_path
+
+
 def open_bank(db_path: Path | None, *, seed: bool = True):
     from trainer.store import Bank
 
-    return Bank.open(db_path, seed=seed)
+    return Bank.open(chosen_db(db_path), seed=seed)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -78,9 +78,9 @@ def score_cmd(expected, answer, icd10_expected, icd10_answer, question_id, respo
     if not question_id and not expected:
         raise click.UsageError("give --expected LINES (or --question ID) and --answer")
     if question_id:
-        from trainer.store import Bank
+        from trainer.cli import open_bank
 
-        bank = Bank.open(db_path)
+        bank = open_bank(db_path)
         try:
             question = bank.get_question(question_id)
         finally:
