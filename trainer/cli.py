@@ -21,7 +21,6 @@ db_option = click.option(
     "--db",
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    envvar=ENV_DB,
     default=None,
     help=f"The question bank file (default: ${ENV_DB}, else bank.sqlite in your data folder).",
 )

@@ -64,7 +64,7 @@ def classify_cmd(codes: tuple[str, ...], kind: str | None) -> None:
                    '(e.g. "[0, 2]" or \'{"code": "99214", "problems": "moderate"}\').')
 @click.option("--policy", type=click.Choice(["strict", "standard", "lenient"]), default=None,
               help="Scoring policy (default: the quiz's, else standard).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar=ENV_DB,
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help=f"The question bank file (default: ${ENV_DB}).")
 @_reports_errors
 def score_cmd(expected, answer, icd10_expected, icd10_answer, question_id, response_json,
