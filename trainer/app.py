@@ -62,12 +62,32 @@ def open_bank_with_progress(path):
     return Bank.open(box["path"] if box["path"] is not None else path)
 
 
+def binding_warning() -> str | None:
+    """PySide6 6.12.0 corrupts reference counts on Python < 3.12 (the app would abort later)."""
+    try:
+        from importlib.metadata import version
+
+        qt = version("PySide6-Essentials")
+    except Exception:  # noqa: BLE001 - no metadata: nothing to say
+        return None
+    if sys.version_info < (3, 12) and qt.startswith("6.12.0"):
+        return (
+            f"Warning: PySide6 {qt} on Python {sys.version_info.major}.{sys.version_info.minor} has a "
+            "reference-counting bug that can abort the app during a long session (your submitted "
+            "answers stay saved). Install PySide6 6.11.3, or use Python 3.12 or newer."
+        )
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     message = problem_message()
     if message:
         print(message, file=sys.stderr)
         return 1
+    warning = binding_warning()
+    if warning:
+        print(warning, file=sys.stderr)
 
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
