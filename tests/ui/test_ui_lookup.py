@@ -93,3 +93,28 @@ def test_browse_tree_goes_down_to_codes(window, qtbot):
 def test_completion_offers_codes_for_a_prefix(window):
     codes = window.lookup.complete("9921")
     assert codes and all(c.startswith("9921") for c in codes)
+
+
+def test_code_cell_completes_from_the_catalog_as_you_type(window, qtbot):
+    open_case(window, qtbot)
+    page = window.practice
+    table = page.case_editor.table
+    table.setFocus()
+    table.setCurrentIndex(page.case_editor.model.index(0, 0))
+    qtbot.keyClicks(table, "9")  # opens the cell editor
+    editor = QApplication.focusWidget()
+    qtbot.keyClicks(editor, "921")
+    completions = editor.completer().model().stringList()
+    assert completions and all(c.startswith("9921") for c in completions)
+
+
+def test_lookup_replaces_the_code_being_typed(window, qtbot):
+    page = open_case(window, qtbot)
+    table = page.case_editor.table
+    table.setFocus()
+    table.setCurrentIndex(page.case_editor.model.index(0, 0))
+    qtbot.keyClicks(table, "2")
+    window.lookup.code_chosen.emit("20610")
+    QApplication.processEvents()
+    assert page.case_editor.model.as_text() == "20610"
+    assert table.state() != table.State.EditingState

@@ -271,7 +271,8 @@ class CaseEditor(AnswerEditor):
         if editor is not None and self.table.currentIndex().column() == 0:
             editor.setText(code)
             self.delegate.commitData.emit(editor)
-            self.table.closePersistentEditor(self.table.currentIndex())
+            self.delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            self.table.setCurrentIndex(self.model.index(self.table.currentIndex().row(), 1))
             self.table.setFocus()
             return
         row = self.table.currentIndex().row()
