@@ -147,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     first, second = lines[0], lines[1]
     page.case_editor.model.set_rows([])
     page.case_editor.model.add_line(first["code"], " ".join(first.get("modifiers") or []), first.get("units", 1))
-    page.case_editor.model.add_line(second["code"], "", 1)
+    page.case_editor.model.add_line(second["code"], " ".join(second.get("modifiers") or []),
+                                    int(second.get("units", 1)) + 1)  # wrong units: partly right
     save(w, "practice-case")
     page.on_submit_button_clicked()
     save(w, "feedback-case")

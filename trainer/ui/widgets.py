@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTextB
 
 from trainer.ui import theme
 
+_LIST_ITEM = re.compile(r"^([-•*]|\d+[.)])\s")
 _HEADING = re.compile(r"^\s*([A-Z][A-Z0-9 /&()'.-]{2,40}):\s*(.*)$")
 
 
@@ -25,7 +26,11 @@ def note_html(text: str, title: str = "", prompt: str = "") -> str:
 
     def flush():
         if paragraph:
-            parts.append("<p style='margin:0 0 8px 0'>" + "<br>".join(paragraph) + "</p>")
+            # Hard-wrapped lines flow together; list items keep their own line.
+            text = paragraph[0]
+            for line in paragraph[1:]:
+                text += ("<br>" if _LIST_ITEM.match(line) else " ") + line
+            parts.append("<p style='margin:0 0 8px 0'>" + text + "</p>")
             paragraph.clear()
 
     for raw in (text or "").splitlines():
