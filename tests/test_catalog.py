@@ -136,7 +136,7 @@ def test_shorter_more_specific_summary_ranks_first(mixed):
 
 
 def test_section_words_find_codes(db):
-    res = catalog.search(db, "musculoskeletal")
+    res = catalog.search(db, "musculoskeletal", limit=500)
     assert "20610" in codes(res)
     assert all(r["match"] == "text" for r in res)
 
@@ -188,7 +188,8 @@ def test_every_fts_query_is_valid_fts5(mixed, text):
 def test_half_typed_word_expands_to_whole_words(mixed):
     vocab = catalog._vocabulary(mixed)
     assert catalog.fts_query("osteoar", vocab) == '"osteoarthritis"'
-    assert catalog.fts_query("methylpred knee", vocab) == '"methylprednisolone" AND "knee"'
+    q = catalog.fts_query("methylpred kne", vocab)
+    assert q.startswith('"methylprednisolone" AND ("knee" OR ')  # kne -> knee, knees, ...
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
