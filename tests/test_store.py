@@ -181,12 +181,12 @@ os._exit(9)  # no close, no commit hooks: as if the process were killed
 def test_session_summary(bank):
     learner = bank.create_learner("Di")
     sid = bank.start_session(learner, ["s-case-1", "s-choice-1"])
-    bank.record_attempt(sid, "s-case-1", "x", {"score": 0.5, "by_category": {"E/M": {"credit": 0.5, "max": 1}}}, 3)
+    bank.record_attempt(sid, "s-case-1", "x", {"score": 0.5, "by_category": {"E/M": {"earned": 0.5, "possible": 1}}}, 3)
     bank.record_attempt(sid, "s-choice-1", [0], {"score": 1.0, "by_category": {}}, 3)
     bank.finish_session(sid)
     s = bank.session_summary(sid)
     assert s["score"] == 0.75 and s["missed"] == ["s-case-1"]
-    assert s["by_category"]["E/M"] == {"credit": 0.5, "max": 1.0}
+    assert s["by_category"]["E/M"] == {"earned": 0.5, "possible": 1.0}
     assert bank.unfinished_sessions(learner) == []
 
 

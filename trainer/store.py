@@ -519,9 +519,9 @@ class Bank:
                 missed.append(qid)
             if a:
                 for cat, v in (a["result"].get("by_category") or {}).items():
-                    d = by_cat.setdefault(cat, {"credit": 0.0, "max": 0.0})
-                    d["credit"] += v.get("credit", 0.0)
-                    d["max"] += v.get("max", 0.0)
+                    d = by_cat.setdefault(cat, {"earned": 0.0, "possible": 0.0})
+                    d["earned"] += v.get("earned", 0.0)
+                    d["possible"] += v.get("possible", 0.0)
         n = len(s["question_ids"])
         return {
             "score": total / n if n else 0.0,

@@ -75,7 +75,7 @@ def test_feedback_model_shows_match_kinds_in_words_and_colour(qtmodeltester, ban
 
 def test_category_and_missed_models(qtmodeltester):
     cats = CategoryModel()
-    cats.set_categories({"E/M": {"earned": 1.0, "possible": 2.0}, "Modifiers": {"credit": 1, "max": 1}})
+    cats.set_categories({"E/M": {"earned": 1.0, "possible": 2.0}, "Modifiers": {"earned": 1, "possible": 1}})
     qtmodeltester.check(cats)
     assert cats.index(0, 1).data() == "50%"
     assert cats.index(0, 2).data() == "1 / 2"

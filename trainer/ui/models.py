@@ -380,8 +380,8 @@ class CategoryModel(_TableModel):
     def set_categories(self, by_category: dict[str, dict]) -> None:
         rows = []
         for name, v in sorted(by_category.items()):
-            mx = float(v.get("max", v.get("possible")) or 0)
-            cr = float(v.get("credit", v.get("earned")) or 0)
+            mx = float(v.get("possible") or 0)
+            cr = float(v.get("earned") or 0)
             rows.append({"category": name, "credit": cr, "max": mx,
                          "score": (cr / mx) if mx else None})
         self.set_rows(rows)

@@ -11,20 +11,6 @@ from trainer.ui.practice import format_elapsed
 from trainer.ui.widgets import setup_table
 
 
-def by_category(session: dict) -> dict[str, dict]:
-    """Credit earned and possible per category, summed over the session's latest answers."""
-    out: dict[str, dict] = {}
-    for qid in session.get("question_ids") or []:
-        attempt = (session.get("attempts") or {}).get(qid)
-        if not attempt:
-            continue
-        for cat, v in ((attempt.get("result") or {}).get("by_category") or {}).items():
-            d = out.setdefault(cat, {"credit": 0.0, "max": 0.0})
-            d["credit"] += float(v.get("credit", v.get("earned")) or 0)
-            d["max"] += float(v.get("max", v.get("possible")) or 0)
-    return out
-
-
 class SummaryPage(QWidget):
     """``again_requested(question_ids)`` for "Practise these again"; ``home_requested()``."""
 
@@ -105,7 +91,7 @@ class SummaryPage(QWidget):
                 a=summary.get("answered", 0), n=summary.get("total", 0),
                 t=format_elapsed(session.get("elapsed_seconds") or 0))
         )
-        self.category_model.set_categories(by_category(session))
+        self.category_model.set_categories(summary["by_category"])
         rows = []
         for qid in summary.get("missed") or []:
             q = bank.get_question(qid)
