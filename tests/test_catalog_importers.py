@@ -425,3 +425,45 @@ def test_mue_bad_value(db, tmp_path):
     p = write_csv(tmp_path / "mue.csv", MUE_HEADER, [["J1100", "3", "Line", ""]])
     with pytest.raises(ImportFileError, match=r"adjudication indicator"):
         run_import(db, "mue", p)
+
+
+# ----------------------------------------------------------------------------- property: HCPCS
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz,-()0123456789", min_size=1, max_size=12)
+
+
+def _wrap(text, width=80):
+    """Split at spaces into lines of at most ``width`` characters, as CMS does."""
+    lines, cur = [], ""
+    for w in text.split(" "):
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    lines.append(cur)
+    return lines
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_word, min_size=1, max_size=40).map(" ".join), min_size=1, max_size=6),
+       st.booleans())
+def test_hcpcs_continuation_lines_rebuild_the_description(tmp_path_factory, texts, terminated):
+    from trainer.importers.hcpcs import parse_hcpcs
+
+    records, expected = [], {}
+    for i, text in enumerate(texts):
+        code = f"E{i:04d}"
+        expected[code] = text
+        for j, part in enumerate(_wrap(text)):
+            rtype = "3" if j == 0 else "4"
+            records.append(record(code, 100 * (j + 1), rtype, part, "short",
+                                  term="20191231" if terminated else ""))
+    p = write_hcpcs(tmp_path_factory.mktemp("h"), records)
+    parsed, year, _ = parse_hcpcs(p)
+    assert year == "2020"
+    assert {r["code"]: r["long"] for r in parsed} == expected
+    assert all((r["terminated"] == "2019-12-31") == terminated for r in parsed)
