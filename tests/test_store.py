@@ -239,3 +239,18 @@ def test_wheel_carries_quizzes_and_assets(tmp_path):
                          env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
     assert str(site) in out.stdout.splitlines()[0] and str(site) in out.stdout.splitlines()[1]
+
+
+def test_grading_through_the_bank_adds_catalog_notes(bank):
+    q = bank.get_question("s-case-1")
+    right = bank.grade(q, {"codes": "99213-25, 20610-RT", "icd10": "M17.11"})
+    assert right["score"] == 1.0 and right["catalog_notes"] == []
+    # edits as a user's NCCI/MUE import would store them (made-up values for the test)
+    bank.db["ncci_ptp"].insert({"column1": "20610", "column2": "20611", "effective": "20000101",
+                                "deletion": None, "modifier_indicator": 0})
+    bank.db["mue"].insert({"code": "20610", "setting": "practitioner", "value": 2, "indicator": 1})
+    result = bank.grade(q, {"codes": "99213-25, 20610-RT x3, 20611"})
+    assert result["score"] < 1.0
+    assert any("20611 is bundled into 20610" in n and "no modifier" in n for n in result["catalog_notes"])
+    assert any("20610 has 3 units" in n and "MUE of 2" in n for n in result["catalog_notes"])
+    assert set(result["catalog_notes"]) <= set(result["problems"])

@@ -531,6 +531,28 @@ class Bank:
             "missed": missed,
         }
 
+    def grade(self, question: dict, response: Any, policy: str | None = None) -> dict:
+        """Grade an answer (the pure grader), then add what the catalog knows about the
+        codes entered: unknown or terminated codes, NCCI bundled pairs, units above an MUE."""
+        from trainer import grading, parse
+
+        result = grading.grade(question, response, policy).to_dict()
+        lines: list = []
+        icd10: list[str] = []
+        if question.get("type") == "case":
+            text = response.get("codes", "") if isinstance(response, dict) else str(response or "")
+            lines = parse.parse_answer(text).lines
+            if isinstance(response, dict) and response.get("icd10"):
+                icd10 = [l.code for l in parse.parse_answer(response["icd10"], kind="icd10cm").lines]
+        elif question.get("type") == "audit" and isinstance(response, list):
+            for item in response:
+                if isinstance(item, dict) and item.get("correction"):
+                    lines += parse.parse_answer(str(item["correction"])).lines
+        notes = catalog.catalog_notes(self.db, lines, icd10=icd10) if (lines or icd10) else []
+        result["catalog_notes"] = notes
+        result["problems"] = [*result.get("problems", []), *notes]
+        return result
+
     def report_question(self, learner_id: int | None, question_id: str, comment: str) -> int:
         with self.db.atomic():
             return self.db["reports"].insert(

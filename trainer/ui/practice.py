@@ -34,12 +34,6 @@ def format_elapsed(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
-def grade(question: dict, response) -> dict:
-    from trainer.grading import grade as core_grade
-
-    return core_grade(question, response).to_dict()
-
-
 class PracticePage(QWidget):
     """``finished(session_id)`` at the end; ``paused()`` when the learner steps away."""
 
@@ -318,7 +312,7 @@ class PracticePage(QWidget):
             return
         response = editor.response()
         try:
-            result = grade(q, response)
+            result = self.bank.grade(q, response)
             seconds = time.monotonic() - self._question_started
             self.bank.record_attempt(self.session["id"], q["id"], response, result, seconds)
         except Exception as exc:  # noqa: BLE001 - shown to the learner in the one dialog

@@ -105,7 +105,6 @@ def main(argv: list[str] | None = None) -> int:
     QSettings("CPT Trainer", "CPT Trainer").setValue("learner_id", learner)
 
     # Some history, so the home screen shows best scores.
-    from trainer.grading import grade
 
     history = bank.find_questions(quiz_id="em-office", limit=3) or bank.find_questions(limit=3)
     sid = bank.start_session(learner, history)
@@ -113,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         q = bank.get_question(qid)
         response = {"codes": " ".join(str(line["code"]) for line in q["answer"]["lines"]), "icd10": ""} \
             if q["type"] == "case" else [0]
-        bank.record_attempt(sid, qid, response, grade(q, response).to_dict(), 40)
+        bank.record_attempt(sid, qid, response, bank.grade(q, response), 40)
     bank.finish_session(sid)
 
     shots: list[str] = []
