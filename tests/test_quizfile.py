@@ -200,3 +200,20 @@ def test_db_option_before_the_command_is_honoured(tmp_path):
     r = run_cli("--db", db, "stats")
     assert r.returncode == 0, r.stderr
     assert db.exists()
+
+
+def test_non_billable_icd10_heading_in_a_key_is_a_problem(tmp_path):
+    probs = problems_of(write(tmp_path, GOOD_QUIZ.replace('icd10: ["M17.11"]', 'icd10: ["M17"]')))
+    assert any('"M17" is a heading' in p for p in probs), probs
+
+
+def test_validate_warns_about_codes_the_catalog_knows_are_wrong(tmp_path):
+    text = GOOD_QUIZ.replace('- "20610-RT"', '- "99201"\n        - "20610-ZZ"')
+    path = write(tmp_path, text)
+    r = run_cli("validate", path)
+    assert r.returncode == 0, r.stderr
+    line_99201 = next(i for i, l in enumerate(text.splitlines(), 1) if '"99201"' in l)
+    assert f"{path}:{line_99201}: warning: 99201 was deleted" in r.stderr
+    assert "ZZ is not a modifier" in r.stderr
+    strict = run_cli("validate", "--strict", path)
+    assert strict.returncode == 1

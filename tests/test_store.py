@@ -228,6 +228,10 @@ def test_wheel_carries_quizzes_and_assets(tmp_path):
     (wheel,) = tmp_path.glob("cpt_trainer-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "trainer/assets/quiz.schema.json" in names
+    assert "trainer/assets/catalog/summaries.yaml" in names
+    source_modules = {f"trainer/{p.relative_to(repo / 'trainer').as_posix()}"
+                      for p in (repo / "trainer").rglob("*.py")}
+    assert source_modules <= set(names), source_modules - set(names)
     bundled = sorted(p.name for p in store.quizzes_dir().glob("*.yaml"))
     assert bundled and all(f"trainer/quizzes/{n}" in names for n in bundled)
     # and the installed package finds them, not the source tree

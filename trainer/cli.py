@@ -6,7 +6,6 @@ message and exit status 1; usage errors exit 2 (click's own).
 
 from __future__ import annotations
 
-import functools
 import importlib
 import json
 import sys
@@ -14,46 +13,8 @@ from pathlib import Path
 
 import click
 
+from trainer.cli_common import chosen_db, db_option, open_bank, reports_errors
 from trainer.errors import QuizFileError, TrainerError
-from trainer.paths import ENV_DB
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help=f"The question bank file (default: ${ENV_DB}, else bank.sqlite in your data folder).",
-)
-
-
-def reports_errors(func):
-    """Turn TrainerError into a plain message on stderr and exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except TrainerError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper
-
-
-def chosen_db(db_path: Path | None) -> Path | None:
-    """The bank named on the subcommand, else on the command itself (`cpt-trainer --db X stats`)."""
-    if db_path is None:
-        ctx = click.get_current_context(silent=True)
-        if ctx is not None:
-            db_path = ctx.find_root().params.get("db_path")
-    return db_path
-
-
-def open_bank(db_path: Path | None, *, seed: bool = True):
-    from trainer.store import Bank
-
-    return Bank.open(chosen_db(db_path), seed=seed)
-
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
@@ -74,26 +35,58 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
 
 @cli.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate_cmd(paths: tuple[Path, ...]) -> None:
+@click.option("--strict", is_flag=True, help="Treat catalog warnings (unknown or terminated codes) as problems.")
+@db_option
+def validate_cmd(paths: tuple[Path, ...], strict: bool, db_path: Path | None) -> None:
     """Check quiz files; print every problem as FILE:LINE: message.
 
+    Codes are also checked against the code catalog (the bank's, when the bank exists, with
+    whatever code sets were imported into it; else the bundled one): unknown, terminated or
+    non-billable codes are warnings, or problems with --strict.
     Exit status 0 when every file is valid, 1 when problems were found.
     """
     from trainer import quizfile
 
     bad = 0
+    db = None
     for path in paths:
         try:
-            quiz = quizfile.load_quiz(path)
+            text = quizfile.read_text(path)
+            quiz = quizfile.parse_quiz(text, str(path))
         except QuizFileError as exc:
             bad += 1
             for p in exc.problems:
                 click.echo(str(p), err=True)
             continue
-        click.echo(f"{path}: ok, quiz \"{quiz.id}\" with {len(quiz.questions)} questions")
+        if db is None:
+            db = _catalog_db(db_path)
+        warnings = quizfile.catalog_warnings(quiz, db, text)
+        for w in warnings:
+            click.echo(str(w), err=True)
+        if strict and warnings:
+            bad += 1
+            continue
+        click.echo(f"{path}: ok, quiz \"{quiz.id}\" with {len(quiz.questions)} questions"
+                   + (f" ({len(warnings)} warning(s))" if warnings else ""))
     if bad:
         click.echo(f"{bad} of {len(paths)} file(s) have problems; nothing was changed.", err=True)
         sys.exit(1)
+
+
+def _catalog_db(db_path: Path | None):
+    """The catalog to check codes against: the chosen bank's if it exists, else the bundled one."""
+    import sqlite_utils
+
+    from trainer import catalog
+    from trainer.paths import default_db_path
+
+    path = chosen_db(db_path) or default_db_path()
+    if path.exists():
+        try:
+            return open_bank(path, seed=False).db
+        except TrainerError:
+            pass
+    return catalog.open_catalog(sqlite_utils.Database(memory=True))
 
 
 @cli.command("import")

@@ -6,42 +6,17 @@ stderr and exit status 1.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from trainer.errors import TrainerError
-from trainer.paths import ENV_DB
-
-_db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar=ENV_DB,
-    default=None,
-    help=f"The question bank file (default: ${ENV_DB}, else bank.sqlite in your data folder).",
-)
-
-
-def _reports_errors(func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except TrainerError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper
+from trainer.cli_common import db_option, open_bank, reports_errors
 
 
 def _open(db_path: Path | None):
-    from trainer.store import Bank
-
-    return Bank.open(db_path, seed=False)
+    return open_bank(db_path, seed=False)
 
 
 @click.group("catalog")
@@ -55,8 +30,8 @@ def catalog_group() -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@_db_option
-@_reports_errors
+@db_option
+@reports_errors
 def import_cmd(kind: str, file: Path | None, as_json: bool, quiet: bool, db_path: Path | None) -> None:
     """Import a code set or CMS edit table into the catalog.
 
@@ -108,8 +83,8 @@ def import_cmd(kind: str, file: Path | None, as_json: bool, quiet: bool, db_path
               type=click.Choice(["cpt", "hcpcs", "icd10cm", "modifier"]),
               help="Only codes of this system (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per query.")
-@_db_option
-@_reports_errors
+@db_option
+@reports_errors
 def search_cmd(queries: tuple[str, ...], limit: int, systems: tuple[str, ...], as_json: bool,
                db_path: Path | None) -> None:
     """Search the catalog by code, code prefix or words; each QUERY in turn.
@@ -151,8 +126,8 @@ def format_row(r: dict) -> str:
 @catalog_group.command("show")
 @click.argument("codes", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True)
-@_db_option
-@_reports_errors
+@db_option
+@reports_errors
 def show_cmd(codes: tuple[str, ...], as_json: bool, db_path: Path | None) -> None:
     """Show the catalog entry of each CODE, with its NCCI and MUE facts when imported."""
     from trainer import catalog
@@ -189,8 +164,8 @@ def show_cmd(codes: tuple[str, ...], as_json: bool, db_path: Path | None) -> Non
 
 @catalog_group.command("browse")
 @click.argument("node", required=False)
-@_db_option
-@_reports_errors
+@db_option
+@reports_errors
 def browse_cmd(node: str | None, db_path: Path | None) -> None:
     """List the sections under NODE (none: the top), then the codes directly in it."""
     from trainer import catalog
@@ -209,8 +184,8 @@ def browse_cmd(node: str | None, db_path: Path | None) -> None:
 
 @catalog_group.command("stats")
 @click.option("--json", "as_json", is_flag=True)
-@_db_option
-@_reports_errors
+@db_option
+@reports_errors
 def stats_cmd(as_json: bool, db_path: Path | None) -> None:
     """Count the catalog's codes by system and source, and the NCCI/MUE rows."""
     from trainer import catalog

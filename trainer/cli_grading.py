@@ -10,12 +10,11 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from pathlib import Path
 
 import click
 
 from trainer.errors import TrainerError
-from trainer.paths import ENV_DB
+from trainer.cli_common import db_option, open_bank
 
 
 def _reports_errors(func):
@@ -64,8 +63,7 @@ def classify_cmd(codes: tuple[str, ...], kind: str | None) -> None:
                    '(e.g. "[0, 2]" or \'{"code": "99214", "problems": "moderate"}\').')
 @click.option("--policy", type=click.Choice(["strict", "standard", "lenient"]), default=None,
               help="Scoring policy (default: the quiz's, else standard).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help=f"The question bank file (default: ${ENV_DB}).")
+@db_option
 @_reports_errors
 def score_cmd(expected, answer, icd10_expected, icd10_answer, question_id, response_json,
               policy, db_path) -> None:
@@ -78,8 +76,6 @@ def score_cmd(expected, answer, icd10_expected, icd10_answer, question_id, respo
     if not question_id and not expected:
         raise click.UsageError("give --expected LINES (or --question ID) and --answer")
     if question_id:
-        from trainer.cli import open_bank
-
         bank = open_bank(db_path)
         try:
             question = bank.get_question(question_id)

@@ -289,7 +289,7 @@ def _code_problem(code: str, kind: str) -> str | None:
 
 def normalise_line(item: Any, source: str, line: int | None) -> tuple[dict | None, list[Problem]]:
     """One expected answer line as {code, modifiers, units, optional, rationale}."""
-    from trainer import codes, parse
+    from trainer import parse
 
     problems: list[Problem] = []
     if isinstance(item, str):
@@ -376,6 +376,9 @@ def _normalise_question(q: dict, source: str, year: int) -> tuple[dict | None, l
             info = codes.classify(raw, "icd10cm")
             if not info.valid:
                 problems.append(Problem(source, ln, f'ICD-10-CM code "{raw}": {info.reason}'))
+            elif info.billable is False:
+                problems.append(Problem(source, ln, f'ICD-10-CM code "{raw}" is a heading, not a '
+                                                    "billable code; key the most specific code"))
             icd.append(info.code)
         if isinstance(answer, dict) and "lines" in answer and not lines and not problems:
             problems.append(Problem(source, _line(q, "answer"), "the answer has no lines"))
@@ -526,3 +529,53 @@ def dump_quiz(meta: dict, questions: list[dict]) -> str:
             data[key] = meta[key]
     data["questions"] = [question_to_yaml_dict(q) for q in questions]
     return yamlio.dump(data)
+
+
+# --------------------------------------------------------------------------- catalog checks
+
+
+def quiz_codes(quiz: Quiz) -> dict[str, list[str]]:
+    """Every code a quiz keys, by kind: procedure codes, modifiers, ICD-10-CM codes."""
+    from trainer import parse
+
+    out: dict[str, list[str]] = {"procedure": [], "modifier": [], "icd10cm": []}
+
+    def add_line(line: dict) -> None:
+        out["procedure"].append(line["code"])
+        out["modifier"].extend(line.get("modifiers", []))
+
+    for q in quiz.questions:
+        if q["type"] == "case":
+            for lines in [q["answer"]["lines"], *q["answer"]["alternatives"]]:
+                for line in lines:
+                    add_line(line)
+            out["icd10cm"].extend(q["answer"]["icd10"])
+        elif q["type"] == "em_level":
+            out["procedure"].append(q["key"]["code"])
+        elif q["type"] == "audit":
+            for c in q["claim"]:
+                for text in (c["line"], c.get("correction") or ""):
+                    for pl in parse.parse_answer(text).lines:
+                        add_line({"code": pl.code, "modifiers": list(pl.modifiers)})
+    return {k: list(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def catalog_warnings(quiz: Quiz, db, text: str | None = None) -> list[Problem]:
+    """Codes the catalog knows to be unknown, terminated or not billable, as warnings with the
+    line where each code first appears in the file (when the file's text is given)."""
+    from trainer import catalog
+
+    lines = text.splitlines() if text else []
+
+    def line_of(code: str) -> int | None:
+        bare = code.replace(".", "")
+        for i, line in enumerate(lines, 1):
+            if code in line or (bare != code and bare in line):
+                return i
+        return None
+
+    warnings = []
+    for kind, codes_ in quiz_codes(quiz).items():
+        for p in catalog.code_problems(db, codes_, kind=kind):
+            warnings.append(Problem(quiz.source, line_of(p["code"]), f"warning: {p['message']}"))
+    return warnings
