@@ -168,6 +168,10 @@ class HomePage(QWidget):
             check.toggled.connect(self.update_match_count)
         self._updating = False
 
+    def add_banner(self, widget: QWidget) -> None:
+        """Show ``widget`` (e.g. the ICD-10-CM offer) under the title row."""
+        self.layout().insertWidget(1, widget)
+
     # ------------------------------------------------------------------ data
 
     @property

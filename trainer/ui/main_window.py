@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 from trainer.paths import APP_AUTHOR, APP_NAME
 from trainer.ui.error_dialog import show_error
 from trainer.ui.home import HomePage
+from trainer.ui.import_dialog import IcdOfferBanner, ImportDialog
 from trainer.ui.practice import PracticePage
 from trainer.ui.summary import SummaryPage
 
@@ -62,6 +63,11 @@ class MainWindow(QMainWindow):
         except (TypeError, ValueError):
             learner = None
         self.home.set_bank(bank, learner)
+        self.import_dialog: ImportDialog | None = None
+        self.icd_offer = IcdOfferBanner(bank, self.home)
+        self.home.add_banner(self.icd_offer)
+        self.icd_offer.imported.connect(self.on_catalog_imported)
+        self.icd_offer.refresh()
         self.restore_geometry()
         self.go_home()
 
@@ -97,6 +103,12 @@ class MainWindow(QMainWindow):
         zoom_out.triggered.connect(lambda: self.practice.note.zoom(-1))
         view.addAction(zoom_out)
 
+        tools = bar.addMenu(self.tr("&Tools"))
+        self.import_action = QAction(self.tr("&Import codes…"), self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.on_import_action_triggered)
+        tools.addAction(self.import_action)
+
         help_menu = bar.addMenu(self.tr("&Help"))
         keys = QAction(self.tr("&Keyboard shortcuts"), self)
         keys.setShortcut(QKeySequence.StandardKey.HelpContents)
@@ -129,6 +141,7 @@ class MainWindow(QMainWindow):
             except Exception:  # noqa: BLE001 - closing must not fail; answers are already saved
                 pass
         self.save_geometry()
+        self.stop_imports()
         self.lookup.shutdown()
         super().closeEvent(event)
 
@@ -213,6 +226,32 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.tr("Open a question to put {code} into an answer").format(code=code), 4000)
 
+    def on_import_action_triggered(self) -> None:
+        if self.import_dialog is None:
+            self.import_dialog = ImportDialog(self.bank, self)
+            self.import_dialog.imported.connect(self.on_catalog_imported)
+        self.import_dialog.open()
+        self.import_dialog.raise_()
+        self.import_dialog.activateWindow()
+
+    def on_catalog_imported(self, summary) -> None:
+        """A catalog import finished: the lookup panel and the offer see the new codes."""
+        self.statusBar().showMessage(summary.message, 10000)
+        self.icd_offer.refresh()
+        self.lookup.load_tree()
+        if self.lookup.search.text().strip():
+            self.lookup.on_debounce_timeout()
+
+    def stop_imports(self) -> None:
+        """Cancel running imports (they roll back) and wait for them, before closing."""
+        from PySide6.QtCore import QThreadPool
+
+        jobs = [x.job for x in (self.import_dialog, self.icd_offer) if x is not None and x.running]
+        for job in jobs:
+            job.cancel()
+        if jobs:
+            QThreadPool.globalInstance().waitForDone(10000)
+
     def on_keys_action_triggered(self) -> None:
         QMessageBox.information(
             self, self.tr("Keyboard shortcuts"),
@@ -221,6 +260,7 @@ class MainWindow(QMainWindow):
                 "Alt+Right / Alt+Left  next / previous question\n"
                 "Ctrl+P  pause the session · Ctrl+E  finish it\n"
                 "Ctrl+K  look up a code; Enter puts it into the answer\n"
+                "Ctrl+I  import codes into the catalog\n"
                 "Enter  add a claim line · Delete  remove one\n"
                 "1–4  choose an option · Space  toggle right/wrong in an audit\n"
                 "Ctrl+plus / Ctrl+minus  zoom the note · Ctrl+H  home"
