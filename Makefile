@@ -29,9 +29,11 @@ test: $(TSTAMP)
 screenshots: $(TSTAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m trainer.ui.screenshots docs/screenshots
 
+# Speed figures (printed, never asserted): grading, catalog search, GUI-thread work.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_grading.py
-	$(BIN)/python benchmarks/bench_search.py
+	$(BIN)/python tests/benchmarks/bench_grading.py
+	$(BIN)/python tests/benchmarks/bench_search.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m trainer.ui.bench
 
 # Debian/Ubuntu libraries Qt needs to open a real window (tests run offscreen without them).
 sysdeps:

@@ -1,6 +1,6 @@
 """Catalog search benchmark: p50/p95/max per query kind on a catalog of >= 100,000 codes.
 
-    .venv/bin/python benchmarks/bench_search.py [--db PATH] [--rounds N]
+    .venv/bin/python tests/benchmarks/bench_search.py [--db PATH] [--rounds N]
 
 Builds (or reuses, with --db pointing at an existing file) a catalog with the whole
 ICD-10-CM code set from the bundled package, HCPCS Level II from the CMS 2020 zip in
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 import sqlite_utils  # noqa: E402

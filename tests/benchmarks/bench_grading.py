@@ -1,6 +1,6 @@
 """How fast is grading? Prints answer lines graded per second (target: >= 50,000).
 
-    .venv/bin/python benchmarks/bench_grading.py [--seconds 3]
+    .venv/bin/python tests/benchmarks/bench_grading.py [--seconds 3]
 
 A mix of realistic answers (exact, partial, family, missing, extra lines, typed the way
 learners type) graded with grade_case, the whole path: parsing, classification, pairing,
@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from trainer.grading import grade_case  # noqa: E402
 
