@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: run test screenshots bench clean sysdeps
+.PHONY: run test screenshots bench bank-stats clean sysdeps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ screenshots: $(TSTAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m trainer.ui.screenshots docs/screenshots
 
 # Speed figures (printed, never asserted): grading, catalog search, GUI-thread work.
+# docs/bank-stats.md from `cpt-trainer stats` on a fresh bank built from quizzes/.
+bank-stats: $(STAMP)
+	rm -f .venv/stats.sqlite*
+	{ printf '# The bundled question bank\n\nMade by `make bank-stats` (`cpt-trainer stats` on a new bank filled from `quizzes/`).\n\n'; \
+	  $(BIN)/python -m trainer stats --db .venv/stats.sqlite; } > docs/bank-stats.md
+	rm -f .venv/stats.sqlite*
+
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_grading.py
 	$(BIN)/python tests/benchmarks/bench_search.py

@@ -109,3 +109,14 @@ def test_choice_questions_have_four_options_and_one_key(questions):
     odd = [q["id"] for q in questions if q["type"] == "choice"
            and (len(q["options"]) != 4 or sum(o["correct"] for o in q["options"]) != 1)]
     assert odd == []
+
+
+def test_docs_bank_stats_is_up_to_date(tmp_path):
+    """docs/bank-stats.md shows what `cpt-trainer stats` says of the bundled bank (make bank-stats)."""
+    from trainer.cli import format_stats
+    from trainer.store import Bank
+
+    with Bank.open(tmp_path / "stats.sqlite") as bank:
+        expected = format_stats(bank.stats())
+    doc = (quizzes_dir().parent / "docs" / "bank-stats.md").read_text(encoding="utf-8")
+    assert expected.strip() in doc, "docs/bank-stats.md is stale: run `make bank-stats`"

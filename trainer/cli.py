@@ -167,7 +167,8 @@ def format_stats(s: dict) -> str:
         out.append("")
 
     table("type", s["by_type"])
-    table("main category", s["by_main_category"])
+    table("case questions by section", s["case_by_section"])
+    table("main category (first tag)", s["by_main_category"])
     table("difficulty", s["by_difficulty"], lambda k: names.get(k, str(k)))
     table("tag (a question may have several)", s["by_category"])
     return "\n".join(out)

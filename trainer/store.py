@@ -579,6 +579,11 @@ class Bank:
             "by_difficulty": counts(
                 "select difficulty, count(*) from questions where retired = 0 group by difficulty order by difficulty"
             ),
+            "case_by_section": counts(
+                "select case when json_extract(tags, '$[0]') like 'Surgery/%' then 'Surgery' "
+                "else json_extract(tags, '$[0]') end, count(*) from questions "
+                "where retired = 0 and type = 'case' group by 1 order by 1"
+            ),
             "by_main_category": counts(
                 "select json_extract(tags, '$[0]'), count(*) from questions where retired = 0 "
                 "group by 1 order by 1"
