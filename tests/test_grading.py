@@ -222,7 +222,12 @@ AUDIT = {"type": "audit", "claim": [
 
 def test_audit():
     perfect = [{"correct": True}, {"correct": False, "correction": "12004"}, {"correct": False, "correction": ""}]
-    assert grade(AUDIT, perfect).score == 1.0
+    result = grade(AUDIT, perfect)
+    assert result.score == 1.0
+    # a line rightly judged wrong says so, not merely "judged right"
+    assert "12002" in result.lines[1].feedback and "is wrong and 12004 is the correction" in result.lines[1].feedback
+    assert "should be deleted" in result.lines[2].feedback
+    assert "correct as billed" in result.lines[0].feedback
     r = grade(AUDIT, [{"correct": True}, {"correct": False, "correction": "12005"}, {"correct": True}])
     assert r.score == pytest.approx((1 + 0.5 + 0) / 3)
     assert r.lines[1].match == "family" and "Add the lengths" in r.lines[1].feedback

@@ -760,7 +760,13 @@ def grade_audit(question: dict, response, policy: str | None = None) -> GradeRes
         total += c
         counts[kind] = counts.get(kind, 0) + 1
         if c >= 1.0:
-            msg_text = _join([f"Line {i + 1} ({shown}) judged right"], explanation)
+            if key_ok:
+                verdict = f"Right: line {i + 1} ({shown}) is correct as billed"
+            elif key_fix:
+                verdict = f"Right: line {i + 1} ({shown}) is wrong and {key_fix} is the correction"
+            else:
+                verdict = f"Right: line {i + 1} ({shown}) is wrong and should be deleted"
+            msg_text = _join([verdict], explanation)
         else:
             msg_text = _join(msg, explanation)
         expected = shown if key_ok else (key_fix or "(deleted)")
