@@ -7,26 +7,11 @@ becomes a message on stderr and exit 1.
 
 from __future__ import annotations
 
-import functools
 import json
-import sys
 
 import click
 
-from trainer.errors import TrainerError
-from trainer.cli_common import db_option, open_bank
-
-
-def _reports_errors(func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except TrainerError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper
+from trainer.cli_common import db_option, open_bank, reports_errors
 
 
 def _print_json(data) -> None:
@@ -64,7 +49,7 @@ def classify_cmd(codes: tuple[str, ...], kind: str | None) -> None:
 @click.option("--policy", type=click.Choice(["strict", "standard", "lenient"]), default=None,
               help="Scoring policy (default: the quiz's, else standard).")
 @db_option
-@_reports_errors
+@reports_errors
 def score_cmd(expected, answer, icd10_expected, icd10_answer, question_id, response_json,
               policy, db_path) -> None:
     """Grade an answer and print JSON: score, lines (expected, answered, match, problems,
@@ -115,7 +100,7 @@ def score_cmd(expected, answer, icd10_expected, icd10_answer, question_id, respo
 @click.option("--payer", type=click.Choice(["cpt", "medicare"]), default="cpt",
               help="Prolonged time: 99417 (cpt) or G2212 (medicare).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"code": ..., "reason": ...} as JSON.')
-@_reports_errors
+@reports_errors
 def em_level_cmd(patient, problems, data, risk, minutes, payer, as_json) -> None:
     """Level an office/outpatient visit by MDM (2 of 3 elements) or total time.
 

@@ -20,20 +20,12 @@ import sqlite_utils
 
 from trainer import catalog
 from trainer.importers import ImportSummary, ProgressFn, Ticker, file_error
+from trainer.importers.tables import decode_text
 
 _RECORD = re.compile(r"^[ 0-9A-Z]{5}\d{5}[3478]")
 _CODE = re.compile(r"^[A-Z]\d{4}$")
 _MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
 _YEAR_IN_NAME = re.compile(r"HCPC(?:S)?[_-]?(\d{4})", re.I)
-
-
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
 
 
 def _read_input(path: Path) -> tuple[str, str, bytes]:
@@ -46,7 +38,7 @@ def _read_input(path: Path) -> tuple[str, str, bytes]:
                 if info.is_dir() or not info.filename.lower().endswith(".txt"):
                     continue
                 data = zf.read(info)
-                text = _decode(data)
+                text = decode_text(data)
                 n = sum(1 for line in text.splitlines()[:400] if _RECORD.match(line))
                 if n and (best is None or n > best[0]):
                     best = (n, info.filename, data, text)
@@ -55,7 +47,7 @@ def _read_input(path: Path) -> tuple[str, str, bytes]:
                                  "no fixed-width HCPCS .txt file inside this zip; use the "
                                  "'Alpha-Numeric HCPCS File' zip as CMS publishes it")
             return best[3], best[1], best[2]
-    return _decode(raw), path.name, raw
+    return decode_text(raw), path.name, raw
 
 
 def _date(path: Path, line_no: int, value: str, what: str) -> str | None:
