@@ -1,5 +1,6 @@
 """The bank: migrations, refusing newer files, backups, import/export, durable answers."""
 
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -221,7 +222,10 @@ def test_locked_bank_gives_a_clear_message(tmp_path):
 
 def test_wheel_carries_quizzes_and_assets(tmp_path):
     repo = store.quizzes_dir().parent
-    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(repo)],
+    src = tmp_path / "src"  # build from a copy: setuptools leaves build/ beside the sources
+    shutil.copytree(repo, src, ignore=shutil.ignore_patterns(".venv", ".git", "build", "*.egg-info",
+                                                             "__pycache__", ".hypothesis"))
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(src)],
                        capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         pytest.skip(f"could not build a wheel here: {r.stderr[-300:]}")
