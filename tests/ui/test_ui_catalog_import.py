@@ -238,3 +238,20 @@ def test_loading_icd10cm_from_the_offer_makes_diagnosis_codes_findable(window, q
     again.show()
     assert not again.icd_offer.isVisible()
     again.lookup.shutdown()
+
+
+def test_an_unexpected_failure_goes_to_the_error_dialog(window, qtbot, tmp_path, monkeypatch, errors):
+    path = write(tmp_path, "HCPC2026_sample.txt", HEAD + GOOD)
+
+    def broken(db, kind, file, *, progress):
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr(import_dialog, "run_import", broken)
+    dialog = open_dialog(window, qtbot)
+    dialog.set_file(path)
+    dialog.start_import()
+    with qtbot.waitSignal(dialog.job.ended, timeout=10000):
+        pass
+    assert [str(e) for e in errors] == ["disk unplugged"]  # the one error dialog, no traceback
+    assert dialog.status.text() == "Nothing was imported."
+    assert dialog.import_button.isEnabled()

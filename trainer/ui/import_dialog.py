@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QFileDialog,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -192,7 +191,7 @@ class ImportDialog(QDialog):
         self.last_summary: ImportSummary | None = None
         self.last_error: BaseException | None = None
         self.setWindowTitle(self.tr("Import codes into the catalog"))
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(660)
 
         intro = QLabel(self.tr(
             "Add official code sets to this bank's catalog, for the lookup panel and for "
@@ -201,13 +200,10 @@ class ImportDialog(QDialog):
         intro.setProperty("role", "muted")
 
         box = QGroupBox(self.tr("What to import"), self)
-        grid = QGridLayout(box)
-        grid.setColumnMinimumWidth(0, 22)
-        grid.setColumnStretch(1, 1)
-        grid.setVerticalSpacing(2)
+        kinds = QVBoxLayout(box)
+        kinds.setSpacing(2)
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[str, QRadioButton] = {}
-        row = 0
         for i, k in enumerate(KINDS):
             button = QRadioButton(self.tr(k.label), box)
             button.setAccessibleDescription(self.tr(k.explanation))
@@ -216,11 +212,11 @@ class ImportDialog(QDialog):
             note = QLabel(self.tr(k.explanation), box)
             note.setWordWrap(True)
             note.setProperty("role", "muted")
-            grid.addWidget(button, row, 0, 1, 2)
-            grid.addWidget(note, row + 1, 1)
-            if i < len(KINDS) - 1:
-                grid.setRowMinimumHeight(row + 2, 8)
-            row += 3
+            note.setContentsMargins(24, 0, 0, 0)
+            if i:
+                kinds.addSpacing(8)
+            kinds.addWidget(button)
+            kinds.addWidget(note)
 
         self.file_label = QLabel(self.tr("&File:"), self)
         self.file_edit = QLineEdit(self)
@@ -306,6 +302,17 @@ class ImportDialog(QDialog):
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setStyleSheet(f"color: {error_color()};" if error else "")
         self.status.setText(text)
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow to show every wrapped line (a dialog does not follow height-for-width)."""
+        need = self.layout().totalHeightForWidth(self.width())
+        if need > self.height():
+            self.resize(self.width(), need)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.fit_height()
 
     # ------------------------------------------------------------------ file
 
@@ -467,20 +474,15 @@ class IcdOfferBanner(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName(self.tr("ICD-10-CM loading progress"))
         self.progress.setVisible(False)
-        self.progress.setMaximumHeight(14)
-        self.progress.setTextVisible(False)
+        self.progress.setFixedWidth(220)
 
-        row = QHBoxLayout()
+        row = QHBoxLayout(self)  # the bar takes the buttons' place: the page does not move
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.label, 1)
+        row.addWidget(self.progress)
         row.addWidget(self.load_button)
         row.addWidget(self.later_button)
         row.addWidget(self.cancel_button)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(4)
-        lay.addLayout(row)
-        lay.addWidget(self.progress)
 
         self.load_button.clicked.connect(self.on_load_button_clicked)
         self.later_button.clicked.connect(self.on_later_button_clicked)

@@ -69,6 +69,23 @@ questions:
 """
 
 
+def _hcpcs_record(code: str, seq: int, rtype: str, text: str, short: str, term: str = "") -> str:
+    """One line of the CMS fixed-width HCPCS layout (docs/catalog.md), dates of 2026."""
+    line = (f"{code:>5}" if len(code) == 2 else f"{code:<5}") + f"{seq:05d}{rtype}{text:<80}{short:<28}"
+    return (line.ljust(268) + f"{'20260101':<8}{'20260101':<8}{term:<8}N").ljust(320)
+
+
+SAMPLE_HCPCS = "\r\n".join([
+    "Sample file in the CMS layout, written for the screenshots.", "",
+    _hcpcs_record("E9991", 100, "3", "Walking frame with a seat and a basket, folding", "Walking frame seat"),
+    _hcpcs_record("E9992", 100, "3", "Wheels for a walking frame, pair", "Frame wheels"),
+    _hcpcs_record("E9993", 100, "3", "A retired sample code, kept for history", "Retired sample", "20251231"),
+    _hcpcs_record("E9994", 100, "3", "Another retired sample code", "Retired sample 2", "20251231"),
+    _hcpcs_record("Z8", 100, "7", "A sample modifier", "Sample modifier"),
+    _hcpcs_record("Z9", 100, "7", "Another sample modifier", "Sample modifier 2"),
+]) + "\r\n"
+
+
 def _wait(app, predicate, timeout: float = 5.0) -> None:
     end = time.monotonic() + timeout
     while not predicate() and time.monotonic() < end:
@@ -117,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
 
     shots: list[str] = []
 
-    def save(widget, name: str) -> None:
-        app.processEvents()
+    def save(widget, name: str, settle: bool = True) -> None:
+        if settle:  # not from a progress slot: more reports would be handled first
+            app.processEvents()
         path = out / f"{name}.png"
         widget.grab().save(str(path))
         shots.append(path.name)
@@ -126,7 +144,52 @@ def main(argv: list[str] | None = None) -> int:
     w = MainWindow(bank)
     w.resize(1280, 820)
     w.show()
+
+    hint = w.statusBar().currentMessage()
+
+    # First run: the bank has no ICD-10-CM codes yet, so home offers to load them.
+    save(w, "home-icd-offer")
+    offer = w.icd_offer
+    offer.start()
+    loading: list[int] = []
+
+    def offer_mid_load(done: int, total: int) -> None:  # right after the banner's own update
+        if 0.3 * total < done < 0.7 * total and not loading:
+            loading.append(done)
+            save(w, "home-icd-loading", settle=False)
+
+    offer.job.progressed.connect(offer_mid_load)
+    _wait(app, lambda: not offer.isVisible(), 60)
+    w.statusBar().showMessage(hint)
     save(w, "home")
+
+    # Tools > Import codes (Ctrl+I): ICD-10-CM mid-import, then a CMS HCPCS file done.
+    from trainer.ui.import_dialog import ImportDialog
+
+    w.on_import_action_triggered()
+    dialog: ImportDialog = w.import_dialog
+    dialog.set_kind("icd10cm")
+    dialog.start_import()
+
+    taken: list[int] = []
+
+    def mid_import(done: int, total: int) -> None:  # runs right after the dialog's own update
+        if 0.35 * total < done < 0.7 * total and not taken:
+            taken.append(done)
+            save(dialog, "import-codes-progress", settle=False)
+
+    dialog.job.progressed.connect(mid_import)
+    _wait(app, lambda: not dialog.running, 60)
+    (tmp / "Downloads").mkdir()
+    hcpcs = tmp / "Downloads" / "HCPC2026_sample.txt"
+    hcpcs.write_text(SAMPLE_HCPCS, encoding="utf-8")
+    dialog.set_kind("hcpcs")
+    dialog.set_file(hcpcs)
+    dialog.start_import()
+    _wait(app, lambda: not dialog.running, 60)
+    save(dialog, "import-codes-done")
+    dialog.accept()
+    w.statusBar().showMessage(hint)
 
     def case_question(want_icd=False):
         for qid in bank.find_questions(types=["case"]):
