@@ -463,7 +463,7 @@ class IcdOfferBanner(QWidget):
         self.label = QLabel(self)
         self.label.setProperty("role", "banner")
         self.label.setWordWrap(True)
-        self.load_button = QPushButton(self.tr("&Load ICD-10-CM"), self)
+        self.load_button = QPushButton(self.tr("Load &ICD-10-CM"), self)
         self.load_button.setProperty("role", "primary")
         self.load_button.setAccessibleName(self.tr("Load the ICD-10-CM code set"))
         self.later_button = QPushButton(self.tr("Not now"), self)
