@@ -85,7 +85,7 @@ def test_ctrl_i_imports_a_cms_hcpcs_file_and_lookup_finds_the_code(window, qtbot
 
     text = dialog.status.text()
     assert text.startswith("CMS HCPCS 2026 from HCPC2026_sample.txt: 3 codes read; 3 added")
-    assert "1 of them are terminated" in text or "1 of them is terminated" in text
+    assert "The file has 3 procedure codes and 0 modifiers; 1 is terminated (kept and marked)." in text
     assert dialog.progress.value() == dialog.progress.maximum() > 0 and seen
     assert not dialog.running and dialog.cancel_button.text() == "Close"
     row = exact(db, "E9991")

@@ -179,8 +179,15 @@ def import_hcpcs(db: sqlite_utils.Database, path: Path, *, progress: ProgressFn 
                                   source=source, counts=counts.as_dict())
     n_mod = sum(1 for r in records if r["kind"] == "modifier")
     n_term = sum(1 for r in records if r["terminated"])
-    summary.notes.append(f"The file has {len(records) - n_mod:,} procedure codes and "
-                         f"{n_mod:,} modifiers; {n_term:,} of them are terminated and kept, marked.")
+    n_codes = len(records) - n_mod
+
+    def count(n: int, word: str) -> str:
+        return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+    term = ("none is terminated" if n_term == 0 else
+            f"{n_term:,} {'is' if n_term == 1 else 'are'} terminated (kept and marked)")
+    summary.notes.append(f"The file has {count(n_codes, 'procedure code')} and "
+                         f"{count(n_mod, 'modifier')}; {term}.")
     if progress:
         progress(2 * half, 2 * half)
     return summary
