@@ -262,3 +262,30 @@ def test_grading_through_the_bank_adds_catalog_notes(bank):
     assert any("20611 is bundled into 20610" in n and "no modifier" in n for n in result["catalog_notes"])
     assert any("20610 has 3 units" in n and "MUE of 2" in n for n in result["catalog_notes"])
     assert set(result["catalog_notes"]) <= set(result["problems"])
+
+
+def test_reported_questions_reach_the_instructor(bank, tmp_path):
+    learner = bank.create_learner("Fay")
+    rid = bank.report_question(learner, "s-case-1", "Is 25 really needed here?")
+    (r,) = bank.reports()
+    assert (r["id"], r["question_id"], r["quiz_id"], r["learner"]) == (rid, "s-case-1", "sample", "Fay")
+    assert r["comment"] == "Is 25 really needed here?"
+    bank.resolve_report(rid)
+    assert bank.reports() == [] and len(bank.reports(include_resolved=True)) == 1
+    with pytest.raises(NotFoundError):
+        bank.resolve_report(999)
+
+
+def test_reports_cli(tmp_path, quiz_file):
+    path = tmp_path / "cli.sqlite"
+    with Bank.open(path, seed=False) as b:
+        b.import_file(quiz_file)
+        b.report_question(b.create_learner("Gus"), "s-choice-1", "Option B is arguable")
+    r = subprocess.run([sys.executable, "-m", "trainer", "reports", "--db", str(path)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "s-choice-1 (sample) by Gus" in r.stdout and "Option B is arguable" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "trainer", "reports", "--resolve", "1", "--db", str(path)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0
+    r = subprocess.run([sys.executable, "-m", "trainer", "reports", "--db", str(path)], capture_output=True, text=True)
+    assert "No open reports." in r.stdout

@@ -154,6 +154,35 @@ def stats_cmd(as_json: bool, db_path: Path | None) -> None:
     click.echo(format_stats(s))
 
 
+@cli.command("reports")
+@click.option("--all", "include_resolved", is_flag=True, help="Include reports already marked resolved.")
+@click.option("--resolve", "resolve_ids", type=int, multiple=True, metavar="ID",
+              help="Mark report ID resolved (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@db_option
+@reports_errors
+def reports_cmd(include_resolved: bool, resolve_ids: tuple[int, ...], as_json: bool, db_path: Path | None) -> None:
+    """Questions learners reported from the app ("Report this question"), for the instructor."""
+    with open_bank(db_path) as bank:
+        for rid in resolve_ids:
+            bank.resolve_report(rid)
+            click.echo(f"report {rid} marked resolved")
+        if resolve_ids and not as_json:
+            return
+        rows = bank.reports(include_resolved)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("No open reports.")
+        return
+    for r in rows:
+        state = " (resolved)" if r["resolved"] else ""
+        click.echo(f"#{r['id']} {r['created_at'][:16].replace('T', ' ')}  {r['question_id']} "
+                   f"({r['quiz_id'] or 'unknown quiz'}) by {r['learner'] or 'unknown'}{state}")
+        click.echo(f"    {r['comment'] or '(no comment)'}")
+
+
 def format_stats(s: dict) -> str:
     names = {1: "1 (easy)", 2: "2 (medium)", 3: "3 (hard)"}
     out = [f"{s['quizzes']} quizzes, {s['questions']} questions", ""]

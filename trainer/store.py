@@ -560,6 +560,25 @@ class Bank:
                  "created_at": _now(), "resolved": 0}
             ).last_pk
 
+    def reports(self, include_resolved: bool = False) -> list[dict]:
+        """Questions learners reported, newest first, for the instructor."""
+        where = "" if include_resolved else "where r.resolved = 0"
+        rows = self.db.execute(
+            f"""
+            select r.id, r.question_id, q.quiz_id, q.title, l.name, r.comment, r.created_at, r.resolved
+            from reports r left join questions q on q.id = r.question_id
+            left join learners l on l.id = r.learner_id
+            {where} order by r.created_at desc, r.id desc
+            """
+        ).fetchall()
+        cols = ["id", "question_id", "quiz_id", "title", "learner", "comment", "created_at", "resolved"]
+        return [dict(zip(cols, r)) for r in rows]
+
+    def resolve_report(self, report_id: int) -> None:
+        with self.db.atomic():
+            if self.db.execute("update reports set resolved = 1 where id = ?", [report_id]).rowcount == 0:
+                raise NotFoundError(f"no report {report_id} in this bank; `cpt-trainer reports` lists them")
+
     # ------------------------------------------------------------------ stats
 
     def stats(self) -> dict:
