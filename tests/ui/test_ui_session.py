@@ -279,3 +279,18 @@ def test_controls_have_accessible_names(window, qtbot):
             if not w.accessibleName():
                 unnamed.append(f"{type(w).__name__} {w.objectName()} in {type(w.parent()).__name__}")
     assert unnamed == [], "\n".join(unnamed)
+
+
+def test_ctrl_enter_while_a_cell_is_still_being_typed_submits_what_was_typed(window, qtbot, bank):
+    """A coder types the last units and presses Ctrl+Enter at once: the open cell counts and the
+    answer is graded (no new empty line, no lost keystrokes)."""
+    page = start_sample(window, qtbot)
+    type_text(qtbot, "20610")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "rt")  # the modifiers cell is still open
+    assert page.case_editor.table.state() == page.case_editor.table.State.EditingState
+    submit(qtbot)
+    qtbot.waitUntil(lambda: page.feedback.isVisible() and page.feedback.score.text() != "")
+    attempt = bank.get_session(page.session["id"])["attempts"][sample_ids(bank)[0]]
+    assert "20610-RT" in attempt["response"]["codes"].replace(" ", "")
+    assert page.case_editor.model.rowCount() == 1
