@@ -115,12 +115,14 @@ def format_row(r: dict) -> str:
     badge = {"cpt": "CPT", "hcpcs": "HCPCS", "icd10cm": "ICD", "modifier": "MOD"}.get(r["system"], "?")
     where = r.get("section") or ""
     if r.get("subsection") and r["system"] == "cpt":
-        where = f"{where}/{r['subsection']}"
+        where = r["subsection"] if where == "Surgery" else f"{where}/{r['subsection']}"
+    if len(where) > 22:
+        where = where[:21] + "…"
     status = "" if r.get("status") == "active" else (
         f"  [terminated {r['terminated']}]" if r.get("terminated") else "  [terminated]")
     if r.get("billable") is False and r["system"] == "icd10cm":
         status += "  [heading]"
-    return f"   {r['code']:<9} {badge:<5} {where[:22]:<22} {r.get('summary') or ''}{status}"
+    return f"   {r['code']:<9} {badge:<5} {where:<22} {r.get('summary') or ''}{status}"
 
 
 @catalog_group.command("show")
