@@ -27,7 +27,7 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
     show bank statistics, classify codes, grade answers and search the code catalog.
     """
     if ctx.invoked_subcommand is None:
-        from trainer.app import main as gui_main
+        from trainer.ui.app import main as gui_main
 
         argv = ["--db", str(db_path)] if db_path else []
         sys.exit(gui_main(argv))

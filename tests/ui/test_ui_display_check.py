@@ -67,7 +67,7 @@ def test_check_module_does_not_import_qt():
 def test_app_without_display_prints_the_message_and_exits_1(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["CPT_TRAINER_DB"] = str(tmp_path / "bank.sqlite")
-    code = "import sys; from trainer.app import main; sys.exit(main([]))"
+    code = "import sys; from trainer.ui.app import main; sys.exit(main([]))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 1
     assert "cannot open its window" in out.stderr

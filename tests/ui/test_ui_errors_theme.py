@@ -14,7 +14,7 @@ from trainer.ui.worker import run_in_background
 
 
 def test_corrupt_bank_is_reported_in_the_dialog_and_main_exits_1(tmp_path, qapp, errors, monkeypatch):
-    from trainer import app as app_module
+    from trainer.ui import app as app_module
 
     bad = tmp_path / "bank.sqlite"
     bad.write_bytes(b"this is not a database at all" * 10)

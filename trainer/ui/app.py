@@ -1,4 +1,4 @@
-"""The learner's desktop app: ``cpt-trainer-gui [--db PATH]`` or ``python -m trainer.app``.
+"""The learner's desktop app: ``cpt-trainer-gui [--db PATH]`` or ``python -m trainer.ui.app``.
 
 Checks that a window can be opened (a clear message instead of Qt's plugin crash), builds
 the QApplication, opens the bank (first run: a progress dialog while it is created and
