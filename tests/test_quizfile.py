@@ -1,6 +1,5 @@
 """Quiz files: every bad input gets a clear file:line message and changes nothing."""
 
-import json
 import subprocess
 import sys
 

@@ -1,6 +1,5 @@
 """Errors reach people as one dialog with words they can act on; themes; background work."""
 
-import os
 
 import pytest
 from PySide6.QtCore import QThread

@@ -13,8 +13,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -132,26 +131,32 @@ class CodeDelegate(QStyledItemDelegate):
         return None
 
 
+def _setup_answer_table(view: QTableView, model, selection, stretch: tuple[int, ...]) -> None:
+    """An editable answer table: typing starts editing, Tab leaves the table, three columns
+    of which ``stretch`` share the width."""
+    view.setModel(model)
+    view.setSelectionBehavior(selection)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(
+        QAbstractItemView.EditTrigger.AnyKeyPressed
+        | QAbstractItemView.EditTrigger.DoubleClicked
+        | QAbstractItemView.EditTrigger.EditKeyPressed
+    )
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().setVisible(False)
+    for col in range(3):
+        mode = QHeaderView.ResizeMode.Stretch if col in stretch else QHeaderView.ResizeMode.ResizeToContents
+        view.horizontalHeader().setSectionResizeMode(col, mode)
+    view.setAlternatingRowColors(True)
+
+
 class LinesTable(QTableView):
     """Enter adds a row, Delete removes one; Enter while typing a code also moves on."""
 
     def __init__(self, model: AnswerLinesModel, parent=None):
         super().__init__(parent)
-        self.setModel(model)
         self.lines = model
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self.setTabKeyNavigation(False)
-        self.verticalHeader().setVisible(False)
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.setAlternatingRowColors(True)
+        _setup_answer_table(self, model, QAbstractItemView.SelectionBehavior.SelectRows, stretch=(0, 1))
 
     def add_row_and_edit(self) -> None:
         if self.lines.read_only:
@@ -477,21 +482,8 @@ class AuditTable(QTableView):
 
     def __init__(self, model: AuditModel, parent=None):
         super().__init__(parent)
-        self.setModel(model)
         self.audit = model
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self.setTabKeyNavigation(False)
-        self.verticalHeader().setVisible(False)
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.setAlternatingRowColors(True)
+        _setup_answer_table(self, model, QAbstractItemView.SelectionBehavior.SelectItems, stretch=(0, 2))
         self.doubleClicked.connect(self.on_table_doubleClicked)
 
     def on_table_doubleClicked(self, index: QModelIndex) -> None:

@@ -105,8 +105,8 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class ResultsTable(QTableView):
-    chosen = Signal(str)
+class _ChoosesOnEnter:
+    """Enter on a row that holds a code emits ``chosen(code)``."""
 
     def keyPressEvent(self, event):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -117,16 +117,12 @@ class ResultsTable(QTableView):
         super().keyPressEvent(event)
 
 
-class BrowseTree(QTreeView):
+class ResultsTable(_ChoosesOnEnter, QTableView):
     chosen = Signal(str)
 
-    def keyPressEvent(self, event):
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            code = self.currentIndex().data(CODE_ROLE)
-            if code:
-                self.chosen.emit(code)
-                return
-        super().keyPressEvent(event)
+
+class BrowseTree(_ChoosesOnEnter, QTreeView):
+    chosen = Signal(str)
 
 
 class SearchBox(QLineEdit):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTextBrowser
 
 from trainer.ui import theme
