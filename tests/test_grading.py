@@ -289,3 +289,10 @@ def test_classify_cli():
     assert out[0]["family"] == "Office/outpatient established" and out[0]["level"] == 3
     assert out[1]["valid"] is False and "4 digits" in out[1]["reason"]
     assert [o["system"] for o in out[2:]] == ["icd10cm", "hcpcs", "modifier"]
+
+
+def test_an_unknown_code_is_explained_once_in_plain_words():
+    r = grade_case(["01967-P2", "01968-P2"], "01967-P2, 99999")
+    (line,) = [ln for ln in r.lines if ln.answered == "99999"]
+    assert line.feedback.startswith("The note supports 01968-P2, not 99999.")
+    assert "Unknown" not in line.feedback

@@ -380,8 +380,11 @@ def _grade_set(exp: list[_Exp], answered: list[AnswerLine], bad_fragments: int,
                         f"the note supports {el}"]
             sentences = list(problems)
         else:  # category
-            problems = [f"{al.code} is {_describe(ak[0])}, not {_describe(e.keys[0])}: "
-                        f"the note supports {el}"]
+            given = _describe(ak[0])
+            if given == "Unknown":  # the code's own note says why it is not a real code
+                problems = [f"The note supports {el}, not {al.code}"]
+            else:
+                problems = [f"{al.code} is {given}, not {_describe(e.keys[0])}: the note supports {el}"]
             sentences = list(problems)
         notes = _code_notes(ak, kind, al)
         problems = problems + notes
